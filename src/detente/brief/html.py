@@ -1,0 +1,78 @@
+"""The brief as one self-contained HTML page, with the cooperation–conflict trend drawn as inline SVG."""
+from __future__ import annotations
+
+from html import escape
+
+from detente.brief.content import Brief, TrendPoint
+
+STYLE = """
+body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
+h1{margin-bottom:.2em} .muted{color:#666} blockquote{margin:.3em 0 .3em 1em;color:#444;border-left:3px solid #ccc;padding-left:.6em}
+table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #eee;padding:.3em .4em;text-align:left;vertical-align:top}
+.tag{font:12px monospace;background:#f1f1f1;border-radius:3px;padding:0 .3em} details{margin:.4em 0}
+.future{color:#a60} .historical{color:#666} svg text{font:11px sans-serif}
+"""
+
+
+def trend_svg(points: list[TrendPoint], width: int = 640, height: int = 160) -> str:
+    """A line of monthly mean Goldstein weights on a fixed −10..+10 axis, zero line marked."""
+    pad = 30
+    n = len(points)
+    xs = [pad + (i * (width - 2 * pad) / max(1, n - 1) if n > 1 else (width - 2 * pad) / 2) for i in range(n)]
+    y = lambda g: pad + (10 - g) * (height - 2 * pad) / 20  # noqa: E731
+    parts = [f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">',
+             f'<line x1="{pad}" x2="{width - pad}" y1="{y(0)}" y2="{y(0)}" stroke="#bbb" stroke-dasharray="4"/>',
+             f'<text x="2" y="{y(10) + 4}">+10</text><text x="8" y="{y(0) + 4}">0</text><text x="2" y="{y(-10) + 4}">−10</text>']
+    if n > 1:
+        parts.append('<polyline fill="none" stroke="#36c" stroke-width="2" points="'
+                     + " ".join(f"{x:.1f},{y(p.goldstein):.1f}" for x, p in zip(xs, points)) + '"/>')
+    for x, p in zip(xs, points):
+        colour = "#2a2" if p.goldstein >= 0 else "#c33"
+        parts.append(f'<circle cx="{x:.1f}" cy="{y(p.goldstein):.1f}" r="4" fill="{colour}">'
+                     f'<title>{p.period}: {p.goldstein:+.1f} over {p.events} events</title></circle>')
+        parts.append(f'<text x="{x - 18:.1f}" y="{height - 6}">{p.period}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(brief: Brief) -> str:
+    e = escape
+    c = brief.counts
+    out = ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Detente brief</title>",
+           f"<style>{STYLE}</style></head><body>", "<h1>Detente brief</h1>",
+           f"<p class='muted'>{c['documents']} documents ("
+           + ", ".join(f"{n} {e(s)}" for s, n in sorted(brief.status_counts.items()))
+           + f"); {c['events']} events in {c['incidents']} incidents; {c['quotes']} quotes.</p>"]
+    if brief.timeline:
+        out.append("<h2>Timeline</h2><table id='timeline'><tr><th>date</th><th>event</th><th>evidence</th></tr>")
+        for t in brief.timeline:
+            mode = f" <span class='{e(t.aux_mode)}'>({e(t.aux_mode)})</span>" if t.aux_mode else ""
+            seen = f" <span class='muted'>{t.mentions} mentions</span>" if t.mentions > 1 else ""
+            cite = ", ".join(x for x in (t.doc.title or t.doc.source, t.doc.outlet, t.doc.published) if x)
+            out.append(f"<tr><td>{e(t.date)}</td><td>{e(t.what)}{mode}{seen}</td>"
+                       f"<td><blockquote>{e(t.sentence.strip())}</blockquote><span class='muted'>{e(cite)}</span></td></tr>")
+        out.append("</table>")
+    if brief.trends:
+        out.append("<h2>Cooperation–conflict trend</h2><p class='muted'>Mean Goldstein weight per month, "
+                   "−10 (conflict) to +10 (cooperation).</p>")
+        for pair, points in brief.trends.items():
+            out.append(f"<h3>{e(pair)}</h3>{trend_svg(points)}")
+    if brief.quotes:
+        out.append("<h2>Key quotes</h2><ul id='quotes'>")
+        for q, doc in brief.quotes:
+            who = q.speaker.name if q.speaker else "unattributed"
+            out.append(f"<li>“{e(q.text.strip())}” — <b>{e(who)}</b> <span class='muted'>({e(q.cue or 'quoted')}; "
+                       f"{e(doc.title or doc.source)})</span></li>")
+        out.append("</ul>")
+    out.append("<h2>Documents</h2><table id='documents'><tr><th>status</th><th>title</th><th>published</th><th>outlet</th></tr>")
+    for d in brief.documents:
+        out.append(f"<tr><td><span class='tag'>{e(d.status)}</span></td><td>{e(d.title or d.source)}"
+                   + (f"<br><span class='muted'>{e(d.error)}</span>" if d.error else "")
+                   + (f"<details><summary>clean text</summary>{''.join(f'<p>{e(p)}</p>' for p in d.text.splitlines() if p.strip())}</details>"
+                      if d.text and d.status != "duplicate" else "")
+                   + (f"<details><summary>{len(d.removed)} removed lines</summary><ul>"
+                      + "".join(f"<li><span class='tag'>{e(r.reason)}</span> {e(r.text.strip()[:160])}</li>" for r in d.removed)
+                      + "</ul></details>" if d.removed else "")
+                   + f"</td><td>{e(d.published or '')}</td><td>{e(d.outlet or '')}</td></tr>")
+    out.append("</table></body></html>")
+    return "\n".join(out) + "\n"

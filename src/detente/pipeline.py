@@ -1,0 +1,148 @@
+"""The whole flow of DESIGN.md for one run: read -> clean -> dedupe -> annotate -> code -> resolve -> store -> brief.
+
+Per-record stages (read, clean) run in a process pool; per-document stages (annotate, code) batch through
+spaCy; corpus stages (dedupe, resolve) see every document once. The CLI is a thin shell over `run()`.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Optional
+
+from detente.brief import build_brief, render_html, render_markdown
+from detente.clean import clean_record
+from detente.dedupe import Deduper
+from detente.read import iter_records
+from detente.resolve import merge_incidents
+from detente.store import Store, write_jsonl
+from detente.store.files import write_atomic
+from detente.types import ARTICLE, Document, Event, Incident, Mention, Quote, Record
+
+# Below this many records a process pool costs more than it saves.
+POOL_MIN_RECORDS = 64
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    out_dir: Path
+    db_path: Path
+    documents: list[Document] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    parse_stats: dict[str, int] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        from collections import Counter
+        c = dict(Counter(d.status for d in self.documents))
+        c.update(entities=len(self.mentions), quotes=len(self.quotes), events=len(self.events),
+                 incidents=len(self.incidents))
+        return c
+
+
+def clean_stream(records: Iterable[Record], workers: int = 1) -> Iterator[Document]:
+    """Clean records in input order, in a pool when there are several workers."""
+    if workers <= 1:
+        yield from map(clean_record, records)
+        return
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with ctx.Pool(workers) as pool:
+        yield from pool.imap(clean_record, records, chunksize=8)
+
+
+def read_clean_dedupe(inputs: list[str], workers: int = 1, on_document: Optional[Callable[[Document], None]] = None,
+                      stdin=None) -> Iterator[Document]:
+    """The document half of the flow, streaming: every input record comes out once, cleaned and deduplicated."""
+    deduper = Deduper()
+    for doc in clean_stream(iter_records(inputs, stdin=stdin), workers):
+        deduper.check(doc)
+        if on_document:
+            on_document(doc)
+        yield doc
+
+
+def _run_id(inputs: list[str]) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    return f"{stamp}-{hashlib.sha1('|'.join(inputs).encode()).hexdigest()[:8]}"
+
+
+def run(inputs: list[str], out_dir: Path, db_path: Optional[Path] = None, workers: Optional[int] = None,
+        progress=None, stdin=None) -> RunResult:
+    """Run the whole flow over `inputs` and write the output contract's files to `out_dir`.
+
+    `progress` is an optional object with `start(stage, total)`, `advance(stage)` (see cli.py); None is silent.
+    """
+    from detente.annotate import Annotator  # spaCy loads only when a run needs it
+    from detente.code import Coder
+
+    out_dir = Path(out_dir)
+    db_path = Path(db_path) if db_path else out_dir / "detente.duckdb"
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    result = RunResult(_run_id(inputs), out_dir, db_path)
+    workers = workers or (2 if (os.cpu_count() or 1) > 1 else 1)
+    bar = progress or _Silent()
+
+    t = time.perf_counter()
+    bar.start("read + clean + dedupe", None)
+    docs = list(read_clean_dedupe(inputs, workers, on_document=lambda d: bar.advance("read + clean + dedupe"),
+                                  stdin=stdin))
+    result.documents = docs
+    result.timings["read+clean+dedupe"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    articles = [d for d in docs if d.status == ARTICLE]
+    bar.start("annotate + code", len(articles))
+    annotator, coder = Annotator(), Coder()
+    for ann, events in coder.code_many(annotator.annotate(articles)):
+        result.mentions += ann.mentions
+        result.quotes += ann.quotes
+        result.events += events
+        bar.advance("annotate + code")
+    result.parse_stats = dict(coder.stats)
+    result.timings["annotate+code"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    outlets = {d.doc_id: d.outlet for d in docs}
+    result.incidents = merge_incidents(result.events, outlets)
+    result.timings["resolve"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    write_outputs(result)
+    finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    with Store(db_path) as store:
+        store.write_run(result.run_id, docs, result.mentions, result.quotes, result.events,
+                        {"started": started, "finished": finished, "inputs": inputs, "counts": result.counts()})
+        stored = store.events()
+        store.replace_incidents(merge_incidents(stored, {k: v[0] for k, v in store.outlets().items()}))
+    result.timings["store+brief"] = time.perf_counter() - t
+    return result
+
+
+def write_outputs(result: RunResult) -> None:
+    out = result.out_dir
+    write_jsonl(out / "documents.jsonl", (d.to_row() for d in result.documents))
+    write_jsonl(out / "entities.jsonl", (m.to_row() for m in result.mentions))
+    write_jsonl(out / "events.jsonl", (e.to_row() for e in result.events))
+    write_jsonl(out / "quotes.jsonl", (q.to_row() for q in result.quotes))
+    write_jsonl(out / "incidents.jsonl", (i.to_row() for i in result.incidents))
+    brief = build_brief(result.documents, result.events, result.quotes, result.incidents)
+    write_atomic(out / "brief.md", render_markdown(brief))
+    write_atomic(out / "brief.html", render_html(brief))
+
+
+class _Silent:
+    def start(self, stage, total):
+        pass
+
+    def advance(self, stage):
+        pass
+
+

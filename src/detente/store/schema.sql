@@ -1,0 +1,34 @@
+-- Detente store schema (DuckDB). One row per contract row; actor objects and lists are JSON text,
+-- with the actor ids and countries also in plain columns for queries.
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY,
+    source VARCHAR, url VARCHAR, status VARCHAR, duplicate_of VARCHAR,
+    title VARCHAR, outlet VARCHAR, author VARCHAR,
+    published VARCHAR, published_basis VARCHAR, language VARCHAR, encoding VARCHAR,
+    text VARCHAR, removed VARCHAR, error VARCHAR, content_hash VARCHAR, run_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS entities (
+    doc_id VARCHAR, span_start INTEGER, span_end INTEGER, text VARCHAR,
+    actor_id VARCHAR, name VARCHAR, kind VARCHAR, country VARCHAR, org VARCHAR, sector VARCHAR, role VARCHAR,
+    basis VARCHAR,
+    PRIMARY KEY (doc_id, span_start, span_end, actor_id)
+);
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR PRIMARY KEY, doc_id VARCHAR, sentence VARCHAR, span_start INTEGER, span_end INTEGER,
+    source VARCHAR, target VARCHAR,
+    source_actor_id VARCHAR, source_country VARCHAR, target_actor_id VARCHAR, target_country VARCHAR,
+    cameo VARCHAR, plover VARCHAR, mode VARCHAR, quad_class INTEGER, goldstein DOUBLE,
+    date VARCHAR, date_text VARCHAR, date_basis VARCHAR, location VARCHAR, aux_mode VARCHAR,
+    confidence DOUBLE, incident_id VARCHAR, trigger VARCHAR, symmetric BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    quote_id VARCHAR PRIMARY KEY, doc_id VARCHAR, text VARCHAR, span_start INTEGER, span_end INTEGER,
+    speaker VARCHAR, speaker_actor_id VARCHAR, cue VARCHAR
+);
+CREATE TABLE IF NOT EXISTS incidents (
+    incident_id VARCHAR PRIMARY KEY, date VARCHAR, source VARCHAR, target VARCHAR, cameo VARCHAR, plover VARCHAR,
+    num_mentions INTEGER, num_sources INTEGER, num_articles INTEGER, event_ids VARCHAR
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY, started VARCHAR, finished VARCHAR, inputs VARCHAR, counts VARCHAR
+);
