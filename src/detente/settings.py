@@ -6,8 +6,8 @@ MAX_RECORD_BYTES = 5 * 1024 * 1024      # a record above this (after decompressi
 MAX_WARC_BYTES = 2 * 1024 ** 3          # a WARC file is streamed; this caps total decompressed bytes read
 
 # dedupe
-MINHASH_PERMUTATIONS = 64
-MINHASH_SHINGLE_WORDS = 5
+MINHASH_PERMUTATIONS = 128
+MINHASH_SHINGLE_WORDS = 4
 NEAR_DUPLICATE_THRESHOLD = 0.7          # estimated Jaccard similarity of word shingles
 
 # annotate

@@ -35,7 +35,7 @@ class Deduper:
         self.num_perm = num_perm
         self.shingle = shingle
         self._template = MinHash(num_perm=num_perm)  # permutations are drawn once and shared
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._lsh = MinHashLSH(threshold=threshold * 0.8, num_perm=num_perm)  # recall first; the estimate decides
         self._by_hash: dict[str, str] = {}
         self._by_url: dict[str, tuple[str, MinHash]] = {}
         self._signatures: dict[str, np.ndarray] = {}

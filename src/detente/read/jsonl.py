@@ -47,7 +47,7 @@ def jsonl_records(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[Recor
 
 
 def _line_record(line: bytes, source: str, number: int) -> Record:
-    text, _ = decode_bytes(line)
+    text, encoding = decode_bytes(line)
     if text is None:
         return Record(source=source, status=NOT_TEXT, size=len(line), error=f"line {number}: not decodable text")
     try:
@@ -75,4 +75,4 @@ def _line_record(line: bytes, source: str, number: int) -> Record:
         return rec
     if not is_html:
         is_html = looks_html(body[:8192].encode("utf-8", "ignore"))
-    return text_record(rec, body, "utf-8", is_html)
+    return text_record(rec, body, encoding, is_html)

@@ -108,7 +108,7 @@ class Store:
     # --- reading back -------------------------------------------------------------------------------------
     def events(self) -> list[Event]:
         cols = ("event_id, doc_id, sentence, span_start, span_end, source, target, cameo, plover, mode, quad_class, "
-                "goldstein, date, date_text, date_basis, location, aux_mode, confidence, incident_id, trigger, symmetric")
+                "goldstein, date, date_text, date_basis, location, aux_mode, confidence, incident_id, \"trigger\", \"symmetric\"")
         out = []
         for r in self.con.execute(f"SELECT {cols} FROM events ORDER BY event_id").fetchall():
             out.append(Event(event_id=r[0], doc_id=r[1], sentence=r[2], span=(r[3], r[4]), source=_actor_from(r[5]),

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS events (
     source_actor_id VARCHAR, source_country VARCHAR, target_actor_id VARCHAR, target_country VARCHAR,
     cameo VARCHAR, plover VARCHAR, mode VARCHAR, quad_class INTEGER, goldstein DOUBLE,
     date VARCHAR, date_text VARCHAR, date_basis VARCHAR, location VARCHAR, aux_mode VARCHAR,
-    confidence DOUBLE, incident_id VARCHAR, trigger VARCHAR, symmetric BOOLEAN
+    confidence DOUBLE, incident_id VARCHAR, "trigger" VARCHAR, "symmetric" BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS quotes (
     quote_id VARCHAR PRIMARY KEY, doc_id VARCHAR, text VARCHAR, span_start INTEGER, span_end INTEGER,

@@ -1,0 +1,64 @@
+"""Merging event mentions into incidents across documents."""
+from detente.resolve import merge_incidents
+from detente.types import Actor, Event
+
+RUS = Actor("RUS", "Russia", "state", country="RUS")
+USA = Actor("USA", "United States", "state", country="USA")
+LAVROV = Actor("sergey-lavrov", "Sergey Lavrov", "person", country="RUS", sector="GOV")
+BLINKEN = Actor("antony-blinken", "Antony Blinken", "person", country="USA", sector="GOV")
+NATO = Actor("NATO", "NATO", "org", org="NATO", sector="IGO")
+
+
+def ev(eid, doc, src, tgt, plover="CONSULT", cameo="040", date="2021-05-19", symmetric=True, aux=None, where=None):
+    return Event(event_id=eid, doc_id=doc, sentence="s", span=(0, 1), source=src, target=tgt, cameo=cameo,
+                 plover=plover, mode=None, quad_class=1, goldstein=1.0, date=date, aux_mode=aux, symmetric=symmetric,
+                 location={"name": where, "country": "ISL"} if where else None)
+
+
+def test_one_meeting_reported_by_three_outlets_in_both_directions():
+    events = [ev("d1-e1", "d1", LAVROV, BLINKEN, where="Reykjavik"), ev("d2-e1", "d2", BLINKEN, LAVROV),
+              ev("d3-e1", "d3", RUS, USA, date="2021-05")]
+    incidents = merge_incidents(events, {"d1": "TASS", "d2": "RT", "d3": "TASS"})
+    assert len(incidents) == 1
+    inc = incidents[0]
+    assert (inc.num_mentions, inc.num_articles, inc.num_sources) == (3, 3, 2)
+    assert inc.date == "2021-05-19"  # the most precise date the mentions agree on
+    assert all(e.incident_id == inc.incident_id for e in events)
+
+
+def test_direction_matters_for_asymmetric_types():
+    events = [ev("d1-e1", "d1", RUS, USA, "ACCUSE", "112", symmetric=False),
+              ev("d2-e1", "d2", USA, RUS, "ACCUSE", "112", symmetric=False)]
+    assert len(merge_incidents(events, {})) == 2
+
+
+def test_different_dates_places_and_types_stay_apart():
+    events = [ev("a-e1", "a", RUS, USA, date="2021-06-16", where="Geneva"),
+              ev("b-e1", "b", RUS, USA, date="2021-07-28", where="Geneva"),
+              ev("c-e1", "c", RUS, USA, date="2021-06-16", where="Vienna"),
+              ev("d-e1", "d", RUS, USA, "AGREE", "036", date="2021-06-16")]
+    assert len(merge_incidents(events, {})) == 4
+
+
+def test_planned_and_negated_mentions_are_not_incidents():
+    events = [ev("a-e1", "a", RUS, USA, aux="future"), ev("b-e1", "b", RUS, NATO, aux="negated"),
+              ev("c-e1", "c", RUS, USA)]
+    incidents = merge_incidents(events, {})
+    assert len(incidents) == 1 and events[0].incident_id is None and events[1].incident_id is None
+
+
+def test_undated_mentions_merge_only_within_their_document():
+    events = [ev("a-e1", "a", RUS, USA, date=None), ev("a-e2", "a", USA, RUS, date=None),
+              ev("b-e1", "b", RUS, USA, date=None)]
+    incidents = merge_incidents(events, {})
+    assert sorted(i.num_mentions for i in incidents) == [1, 2]
+
+
+def test_blocking_keeps_a_large_corpus_fast():
+    import time
+    events = [ev(f"d{i}-e1", f"d{i}", RUS, USA, date=f"20{10 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}")
+              for i in range(20000)]
+    t = time.perf_counter()
+    incidents = merge_incidents(events, {})
+    assert time.perf_counter() - t < 10
+    assert sum(i.num_mentions for i in incidents) == 20000
