@@ -1,0 +1,339 @@
+"""The actor knowledge base: states, organisations, institutions, people and their dated roles.
+
+Everything is read once from the CSV files in `data/` and indexed at load time, so a lookup is a dict
+access. Names are compared by `name_key`, which folds case, accents, punctuation and the common
+variations of transliteration ("Sergei/Sergey/Sergej", "Zelensky/Zelenskyy/Zelenskiy").
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, Iterator, Optional
+
+# Offices with one holder at a time per country (or org, or host country). Others (deputy ministers,
+# spokespeople of ministries that rotate several speakers) may have several holders on one day.
+SINGLE_HOLDER = frozenset({
+    "head_of_state", "head_of_government", "foreign_minister", "defence_minister", "vice_president",
+    "spokesperson_presidency", "national_security_adviser", "ambassador", "un_ambassador", "nato_ambassador",
+    "secretary_general", "deputy_secretary_of_state", "security_council_secretary", "high_representative",
+    "commission_president", "council_president", "chief_of_general_staff", "intelligence_chief",
+    "legislature_speaker", "upper_house_speaker", "crown_prince", "chief_of_staff_presidency",
+    "under_secretary_political", "under_secretary_arms_control",
+})
+
+# Family name first: index the first token as the surname.
+FAMILY_NAME_FIRST = frozenset({"CHN", "PRK", "KOR", "TWN", "VNM"})
+
+_CHARMAP = str.maketrans({
+    "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "þ": "th", "Þ": "Th",
+    "ð": "d", "Ð": "D", "đ": "d", "Đ": "D", "’": "'", "‘": "'", "`": "'", "ʼ": "'", "ʻ": "'", "–": "-", "—": "-",
+    "“": '"', "”": '"',
+})
+
+
+def plain(text: str) -> str:
+    """Lower-case ASCII words: accents stripped, dots and apostrophes dropped ("U.S." -> "us"), other
+    punctuation turned into spaces."""
+    s = unicodedata.normalize("NFKD", text.translate(_CHARMAP))
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    s = re.sub(r"'s\b", "", s)          # possessive: "Russia's" -> "russia"
+    s = re.sub(r"[.']", "", s)
+    s = re.sub(r"[^a-z0-9+]+", " ", s)
+    return s.strip()
+
+
+def fold_token(tok: str) -> str:
+    # Transliteration variants of Slavic, Arabic and Persian names collapse to one spelling.
+    t = tok.replace("ks", "x").replace("kh", "h").replace("w", "v").replace("j", "i").replace("y", "i")
+    t = t.replace("ph", "f").replace("ou", "u")
+    return re.sub(r"(.)\1+", r"\1", t)
+
+
+def name_key(text: str) -> str:
+    """The folded key under which names are indexed and looked up."""
+    toks = plain(text).split()
+    if toks and toks[0] in ("the", "a", "an") and len(toks) > 1:
+        toks = toks[1:]
+    return " ".join(fold_token(t) for t in toks)
+
+
+def norm_date(date: Optional[str]) -> Optional[str]:
+    """A comparable YYYY-MM-DD for YYYY, YYYY-MM or YYYY-MM-DD; None when there is no usable date."""
+    if not date:
+        return None
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", str(date))
+    if not m:
+        return None
+    y, mo, d = m.group(1), m.group(2), m.group(3)
+    if mo is None:
+        return f"{y}-07-01"           # the middle of a year-only date
+    return f"{y}-{mo}-{d or '15'}"
+
+
+def _split(s: str) -> list[str]:
+    return [x.strip() for x in (s or "").split("|") if x.strip()]
+
+
+@dataclass(frozen=True)
+class Role:
+    actor_id: str
+    role: str
+    role_key: str
+    country: Optional[str]
+    org: Optional[str]
+    sector: str
+    host_country: Optional[str]
+    start: str
+    end: Optional[str]      # exclusive: on the end date the successor holds the office
+    note: str = ""
+    source: str = ""
+
+    def active(self, date: str) -> bool:
+        return self.start <= date and (self.end is None or date < self.end)
+
+
+@dataclass
+class Person:
+    actor_id: str
+    name: str
+    aliases: list[str]
+    country: str
+    gender: str
+    surname: Optional[str]
+    sector: Optional[str]
+    description: str = ""
+    roles: list[Role] = field(default_factory=list)
+
+    def roles_at(self, date: str) -> list[Role]:
+        return [r for r in self.roles if r.active(date)]
+
+    def latest_role(self) -> Optional[Role]:
+        if not self.roles:
+            return None
+        return max(self.roles, key=lambda r: (r.end is None, r.end or "", r.start))
+
+
+@dataclass
+class State:
+    iso3: str
+    name: str
+    aliases: list[str]
+    demonyms: list[str]
+    capitals: list[str]
+    capital_metonym: bool
+    leader: str
+    historical: bool
+
+
+@dataclass
+class Org:
+    actor_id: str
+    name: str
+    aliases: list[str]
+    sector: str
+    country: Optional[str]
+    org: Optional[str]
+    note: str = ""
+
+
+@dataclass
+class Institution:
+    actor_id: str
+    name: str
+    aliases: list[str]
+    country: Optional[str]
+    body: str
+    sector: str
+    kind: str               # seat | body | generic
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One indexed surface form: which actor it names and how."""
+    actor_id: str
+    table: str              # person | state | org | institution
+    form: str               # name | alias | demonym | capital | seat | body | generic
+
+
+def _rows(name: str) -> Iterator[dict]:
+    text = resources.files("detente.annotate.actors").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    yield from csv.DictReader(io.StringIO(text))
+
+
+class KnowledgeBase:
+    def __init__(self) -> None:
+        self.states: dict[str, State] = {}
+        self.orgs: dict[str, Org] = {}
+        self.institutions: dict[str, Institution] = {}
+        self.people: dict[str, Person] = {}
+        self.roles: list[Role] = []
+        self.names: dict[str, list[Entry]] = defaultdict(list)     # name_key -> entries
+        self.surnames: dict[str, set[str]] = defaultdict(set)      # name_key(surname) -> person ids
+        self.bodies: dict[tuple[str, str], Institution] = {}       # (country, body) -> institution
+        self.generic: dict[str, Institution] = {}                  # name_key(phrase) -> generic body
+        self._holders: dict[tuple, list[Role]] = defaultdict(list)
+        self._titles: dict[tuple[str, str], list[Role]] = defaultdict(list)  # (country, name_key(title))
+        self.max_key_len = 1
+
+    # -- loading -------------------------------------------------------------------------------
+    @classmethod
+    @lru_cache(maxsize=1)
+    def load(cls) -> "KnowledgeBase":
+        kb = cls()
+        kb._load_states()
+        kb._load_orgs()
+        kb._load_institutions()
+        kb._load_people()
+        return kb
+
+    def _add(self, surface: str, entry: Entry) -> None:
+        k = name_key(surface)
+        if not k:
+            return
+        if entry not in self.names[k]:
+            self.names[k].append(entry)
+            self.max_key_len = max(self.max_key_len, len(k.split()))
+
+    def _load_states(self) -> None:
+        for r in _rows("states.csv"):
+            s = State(r["iso3"], r["name"], _split(r["aliases"]), _split(r["demonyms"]), _split(r["capitals"]),
+                      r["capital_metonym"] == "1", r["leader"] or "head_of_state", r["historical"] == "1")
+            self.states[s.iso3] = s
+            self._add(s.name, Entry(s.iso3, "state", "name"))
+            for a in s.aliases:
+                self._add(a, Entry(s.iso3, "state", "alias"))
+            for d in s.demonyms:
+                self._add(d, Entry(s.iso3, "state", "demonym"))
+                if not d.endswith(("s", "ese", "sh", "ch", "i", "UK", ".")) and len(d) > 3:
+                    self._add(d + "s", Entry(s.iso3, "state", "demonym"))   # "Russians", "Americans"
+            for c in s.capitals:
+                self._add(c, Entry(s.iso3, "state", "capital"))
+
+    def _load_orgs(self) -> None:
+        for r in _rows("organisations.csv"):
+            o = Org(r["actor_id"], r["name"], _split(r["aliases"]), r["sector"], r["country"] or None,
+                    r["org"] or None, r.get("note", ""))
+            self.orgs[o.actor_id] = o
+            self._add(o.name, Entry(o.actor_id, "org", "name"))
+            for a in o.aliases:
+                self._add(a, Entry(o.actor_id, "org", "alias"))
+
+    def _load_institutions(self) -> None:
+        for r in _rows("institutions.csv"):
+            i = Institution(r["actor_id"], r["name"], _split(r["aliases"]), r["country"] or None, r["body"],
+                            r["sector"], r["kind"])
+            self.institutions[i.actor_id] = i
+            if i.kind == "generic":
+                for phrase in [i.name] + i.aliases:
+                    self.generic[name_key(phrase)] = i
+                continue
+            self.bodies.setdefault((i.country, i.body), i)
+            form = "seat" if i.kind == "seat" else "body"
+            self._add(i.name, Entry(i.actor_id, "institution", form))
+            for a in i.aliases:
+                self._add(a, Entry(i.actor_id, "institution", form))
+
+    def _load_people(self) -> None:
+        for r in _rows("people.csv"):
+            p = Person(r["actor_id"], r["name"], _split(r["aliases"]), r["country"], r["gender"] or "m",
+                       None if r["surname"] == "-" else (r["surname"] or None), r["sector"] or None,
+                       r.get("description", ""))
+            self.people[p.actor_id] = p
+        for r in _rows("roles.csv"):
+            role = Role(r["actor_id"], r["role"], r["role_key"], r["country"] or None, r["org"] or None,
+                        r["sector"], r["host_country"] or None, r["start"], r["end"] or None, r.get("note", ""),
+                        r.get("source", ""))
+            self.roles.append(role)
+            self.people[role.actor_id].roles.append(role)
+            self._holders[(role.role_key, role.country, role.org, role.host_country)].append(role)
+            if role.country:
+                self._titles[(role.country, name_key(role.role))].append(role)
+        for p in self.people.values():
+            p.roles.sort(key=lambda r: r.start)
+            self._add(p.name, Entry(p.actor_id, "person", "name"))
+            for a in p.aliases:
+                self._add(a, Entry(p.actor_id, "person", "alias"))
+            toks = p.name.split()
+            # "Antony J. Blinken" is also found as "Antony Blinken"; not for "X bin Y Al Z" style names
+            if len(toks) > 2 and not {"bin", "Al", "al", "de", "da", "von", "van", "di", "la"} & set(toks):
+                self._add(f"{toks[0]} {toks[-1]}", Entry(p.actor_id, "person", "alias"))
+            for s in self._surnames_of(p):
+                self.surnames[name_key(s)].add(p.actor_id)
+
+    def _surnames_of(self, p: Person) -> list[str]:
+        if p.surname:
+            out = [p.surname]
+        elif " bin " in p.name:
+            return []           # "X bin Y Al Z": no surname in the Western sense
+        else:
+            toks = p.name.replace("Jr.", "").split()
+            if len(toks) < 2:
+                return []
+            out = [toks[0] if p.country in FAMILY_NAME_FIRST else toks[-1]]
+        for s in list(out):
+            if re.match(r"(?i)al[- ]", s):
+                out.append(s[3:])           # "al-Assad" -> "Assad"
+        # one-word aliases are surnames too ("Zelenskyy")
+        out += [a for a in p.aliases if " " not in a and a[:1].isupper() and not a.isupper()]
+        return out
+
+    # -- queries -------------------------------------------------------------------------------
+    def lookup(self, text: str) -> list[Entry]:
+        return self.names.get(name_key(text), [])
+
+    def holders(self, role_key: str, country: Optional[str] = None, date: Optional[str] = None,
+                host_country: Optional[str] = None, org: Optional[str] = None) -> list[Role]:
+        """Holders of an office on a date (all holders ever, newest first, when date is None)."""
+        roles = self._holders.get((role_key, country, org, host_country), [])
+        d = norm_date(date)
+        if d is None:
+            return sorted(roles, key=lambda r: r.start, reverse=True)
+        return [r for r in roles if r.active(d)]
+
+    def holders_by_title(self, country: str, title: str, date: Optional[str]) -> list[Role]:
+        roles = self._titles.get((country, name_key(title)), [])
+        d = norm_date(date)
+        return [r for r in roles if d is None or r.active(d)]
+
+    def body(self, country: str, body: str) -> Optional[Institution]:
+        return self.bodies.get((country, body))
+
+    def surface_forms(self) -> Iterable[tuple[str, str, str]]:
+        """(surface string, actor_id, form_kind) for a PhraseMatcher. form_kind is one of: person,
+        person_alias, surname, state, state_alias, demonym, capital, seat, body, org, org_alias, media.
+        Surnames and demonyms are common words in English ("Rice", "May", "Power"); match them
+        case-sensitively and only inside PERSON/NORP entities. Unsafe capitals (Brussels, Vienna,
+        Geneva) are left out."""
+        for s in self.states.values():
+            yield s.name, s.iso3, "state"
+            for a in s.aliases:
+                yield a, s.iso3, "state_alias"
+            for d in s.demonyms:
+                yield d, s.iso3, "demonym"
+            if s.capital_metonym:
+                for c in s.capitals:
+                    yield c, s.iso3, "capital"
+        for o in self.orgs.values():
+            kind = "media" if o.sector == "MED" else "org"
+            yield o.name, o.actor_id, kind
+            for a in o.aliases:
+                yield a, o.actor_id, kind if kind == "media" else "org_alias"
+        for i in self.institutions.values():
+            if i.kind == "generic":
+                continue
+            form = "seat" if i.kind == "seat" else "body"
+            yield i.name, i.actor_id, form
+            for a in i.aliases:
+                yield a, i.actor_id, form
+        for p in self.people.values():
+            yield p.name, p.actor_id, "person"
+            for a in p.aliases:
+                yield a, p.actor_id, "person_alias"
+            for s in self._surnames_of(p):
+                yield s, p.actor_id, "surname"

@@ -1,0 +1,620 @@
+"""Resolve one actor mention to a canonical Actor with the role valid at a date.
+
+Order of attempts: an exact name (person, state, organisation, seat); a title followed by a name
+("Russian Ambassador to the United States Anatoly Antonov"); a description of an office ("the top
+Russian diplomat") answered by the holder on the date; a bare surname; a government body ("the
+Foreign Ministry") with its country from the words or the context sentence.
+
+When an office has several holders on the date (deputy foreign ministers) or none in the knowledge
+base, the answer is the country-level actor with the office's sector and title, and `note` says so.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from detente.annotate.actors.kb import Entry, KnowledgeBase, Person, Role, name_key, norm_date, plain
+from detente.types import Actor
+
+# Office phrases, most specific first: (pattern over plain text, role_key, sector, title).
+OFFICES: list[tuple[re.Pattern, str, str, str]] = [(re.compile(p), k, s, t) for p, k, s, t in [
+    (r"\b(deputy|vice) (foreign minister|fm|minister of foreign affairs|foreign affairs minister)\b|\bdeputy foreign policy chief",
+     "deputy_foreign_minister", "GOV", "Deputy Foreign Minister"),
+    (r"\bdeputy secretary of state\b", "deputy_secretary_of_state", "GOV", "Deputy Secretary of State"),
+    (r"\bunder ?secretary (of state )?for political affairs\b", "under_secretary_political", "GOV",
+     "Under Secretary of State for Political Affairs"),
+    (r"\bunder ?secretary (of state )?for arms control", "under_secretary_arms_control", "GOV",
+     "Under Secretary of State for Arms Control"),
+    (r"\b(foreign ministry|foreign affairs ministry|mfa|foreign office|state department|diplomatic) (spokes(man|woman|person)|press secretary)\b"
+     r"|\bspokes(man|woman|person) (for|of) the (foreign ministry|state department|foreign office)",
+     "spokesperson_mfa", "GOV", "Foreign Ministry Spokesperson"),
+    (r"\b(kremlin|presidential|white house|president s) (spokes(man|woman|person)|press secretary)\b|\bwhite house press\b",
+     "spokesperson_presidency", "GOV", "Presidential Press Secretary"),
+    (r"\b(pentagon|defen[cs]e ministry|defen[cs]e department) (spokes(man|woman|person)|press secretary)\b",
+     "spokesperson_mod", "MIL", "Defence Ministry Spokesperson"),
+    (r"\bnational security advi[sc][eo]r\b", "national_security_adviser", "GOV", "National Security Adviser"),
+    (r"\b(security council secretary|secretary of the (national )?security council)\b", "security_council_secretary",
+     "GOV", "Secretary of the Security Council"),
+    (r"\b(foreign minister|minister of foreign affairs|foreign affairs minister|minister for foreign affairs|foreign secretary"
+     r"|secretary of state|top diplomat|chief diplomat|head of (the )?diplomacy|fm|minister of external affairs"
+     r"|external affairs minister|diplomacy chief)\b", "foreign_minister", "GOV", "Foreign Minister"),
+    (r"\b(defen[cs]e minister|minister of (national )?defen[cs]e|defen[cs]e secretary|secretary of defen[cs]e"
+     r"|secretary of war|war secretary|pentagon chief|minister of the armed forces|armed forces minister|defen[cs]e chief)\b",
+     "defence_minister", "MIL", "Defence Minister"),
+    (r"\bvice president\b", "vice_president", "GOV", "Vice President"),
+    (r"\b(prime minister|premier|pm|chancellor|head of government)\b", "head_of_government", "GOV", "Prime Minister"),
+    (r"\bhigh representative\b|\bforeign policy chief\b", "high_representative", "IGO", "High Representative"),
+    (r"\bcommission president\b|\bpresident of the (european )?commission\b", "commission_president", "IGO",
+     "President of the European Commission"),
+    (r"\b(secretary general|director general|chief|head|boss)\b", "secretary_general", "IGO", "Secretary General"),
+    (r"\b(permanent representative|(un|united nations) (ambassador|envoy)|(ambassador|envoy) (to|at) the (un|united nations))\b",
+     "un_ambassador", "DIP", "Permanent Representative to the United Nations"),
+    (r"\b(ambassador|envoy)\b", "ambassador", "DIP", "Ambassador"),
+    (r"\bcrown prince\b", "crown_prince", "GOV", "Crown Prince"),
+    (r"\b(president|head of state|king|emir|sultan|monarch|queen|supreme leader|leader)\b", "head_of_state", "GOV",
+     "President"),
+    (r"\bchief of (the )?general staff\b|\bchairman of the joint chiefs\b", "chief_of_general_staff", "MIL",
+     "Chief of the General Staff"),
+]]
+
+# Words that make a title but name no single office; they give a sector for unnamed or unknown people.
+ROLE_WORDS: list[tuple[re.Pattern, str]] = [(re.compile(p), s) for p, s in [
+    (r"\b(arms dealer|smuggler|criminal|gangster|drug lord)\b", "CRM"),
+    (r"\b(opposition (leader|politician|figure)|dissident)\b", "OPP"),
+    (r"\b(rebel|militant|insurgent|separatist|jihadist)\w*", "REB"),
+    (r"\b(spy|intelligence officer|agent)\b", "SPY"),
+    (r"\b(journalist|reporter|correspondent|editor|columnist|anchor|blogger)\b", "MED"),
+    (r"\b(senator|congress(man|woman)|lawmaker|legislator|mp|parliamentarian|duma deputy|speaker|deputy of the state duma)\b", "LEG"),
+    (r"\b(judge|prosecutor|justice)\b", "JUD"),
+    (r"\b(police\w*|policeman|policewoman)\b", "COP"),
+    (r"\b(general|admiral|colonel|lieutenant|commander|marshal|soldier|sergeant|military|marine|troops?|officer)\b", "MIL"),
+    (r"\b(ambassador|envoy|diplomat|consul|charge d affaires|negotiator)\w*", "DIP"),
+    (r"\b(minister|president|premier|chancellor|secretary|spokes(man|woman|person)|official|governor|mayor|king|emir|sultan"
+     r"|aide|advis[eo]r|press secretary|leader|government|ministry|cabinet)\b", "GOV"),
+    (r"\b(businessman|businesswoman|ceo|executive|tycoon|oligarch|entrepreneur|investor|banker|billionaire)\b", "BUS"),
+    (r"\b(professor|scholar|analyst|expert|researcher|academic|political scientist)\b", "EDU"),
+    (r"\b(star|player|athlete|singer|actor|actress|activist|citizen|teacher|student|resident|basketball|footballer|national)\b", "CVL"),
+]]
+
+# Capitalised words inside office and body names, never the start of a personal name.
+OFFICE_NOUNS = {"State", "States", "Affairs", "Defense", "Defence", "General", "Council", "Ministry", "Department", "Office",
+                "Nations", "Union", "Security", "Foreign", "Staff", "Forces", "Embassy", "House", "Kingdom", "Republic",
+                "Assembly", "Commission", "Federation", "Government", "Administration", "Parliament", "Congress", "Senate",
+                "Kremlin", "Pentagon", "Duma", "Committee", "Agency", "Service", "Court", "Mission", "Organization"}
+_PLURAL = re.compile(r"\b(president|minister|leader|ambassador|official|diplomat|envoy|secretar)(s|ies)\b")
+NAME_PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "di", "van", "von", "der", "la", "le", "du", "zu", "dos", "ben"}
+_DET = re.compile(r"^(the|a|an|then|former|ex)\s+", re.I)
+_BODY_WORDS = re.compile(r"\b(ministry|department|office|embassy|parliament|government|cabinet|presidency|administration|"
+                         r"armed forces|military|army|navy|troops|forces|intelligence|police|court|security council|foreign affairs|"
+                         r"mission|legislature|assembly)\b")
+# leaders called by the word of their own office: "leader" follows states.csv
+_ROLE_SECTOR = {"head_of_state": "GOV", "head_of_government": "GOV"}
+
+
+@dataclass
+class Resolution:
+    actor: Actor
+    basis: str            # name | alias | surname | title+name | description | metonym | seat | context
+    note: str = ""
+
+    def to_json(self) -> dict:
+        row = self.actor.to_row()
+        row["basis"] = self.basis
+        row["note"] = self.note
+        return row
+
+
+@dataclass
+class _Title:
+    """What the words before a name (or a whole description) tell: countries, org, host, office."""
+    countries: list[str]
+    org: Optional[str]
+    host: Optional[str]
+    office: Optional[tuple[str, str, str]]   # role_key, sector, generic title
+    sector: Optional[str]
+    words: str                               # the title with country words removed, original case
+    former: bool = False
+
+
+class ActorResolver:
+    def __init__(self, kb: Optional[KnowledgeBase] = None) -> None:
+        self.kb = kb or KnowledgeBase.load()
+        self._cache: dict[tuple, Optional[Resolution]] = {}
+
+    # -- public --------------------------------------------------------------------------------
+    def resolve(self, text: str, date: Optional[str] = None, context: Optional[str] = None) -> Optional[Resolution]:
+        key = (text, date, context)
+        if key not in self._cache:
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+            self._cache[key] = self._resolve(text, date, context)
+        return self._cache[key]
+
+    # -- steps ---------------------------------------------------------------------------------
+    def _resolve(self, text: str, date: Optional[str], context: Optional[str]) -> Optional[Resolution]:
+        t = re.sub(r"\s+", " ", text.strip(" \t\n\"'“”‘’,.:;()[]"))
+        t = re.sub(r"['’]s$", "", t)
+        if not t:
+            return None
+        d = norm_date(date)
+        exact = self._exact(t, d, context)
+        if exact:
+            return exact
+        bare = _DET.sub("", t)
+        former = bool(re.match(r"(?i)^(the )?(former|ex)\b", t))
+        if bare != t:
+            exact = self._exact(bare, d, context)
+            if exact and not former:
+                return exact
+        m = re.match(r"^(.+?)\s+(administration|government|cabinet|team)$", bare, re.I)
+        if m:
+            head = self._exact(m.group(1), d, context) or self._surname(m.group(1), d, context)
+            if head and head.actor.kind == "person" and head.actor.country:
+                return self._state_level(head.actor.country, "GOV", f"{m.group(2).lower()} of {head.actor.name}",
+                                         "description", f"the government led by {head.actor.name}")
+        return (self._title_name(bare, d, context, former)
+                or self._surname(bare, d, context)
+                or self._description(bare, d, context, former)
+                or self._body(bare, d, context))
+
+    def _exact(self, t: str, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
+        entries = self._dedupe(self.kb.lookup(t))
+        if not entries:
+            return None
+        people = [e for e in entries if e.table == "person"]
+        if people and len(people) == len(entries):
+            pick = self._choose_people([e.actor_id for e in people], d, context, None)
+            if pick:
+                e = next(x for x in people if x.actor_id == pick)
+                return self._person(self.kb.people[pick], d, "name" if e.form == "name" else "alias")
+            return None
+        e = next((x for x in entries if x.table != "person"), entries[0])
+        if e.table == "state" and e.form == "capital" and not self.kb.states[e.actor_id].capital_metonym:
+            return None         # "Brussels", "Vienna", "Geneva": the EU, NATO, the OSCE or the host state
+        return self._non_person(e, t)
+
+    def _title_name(self, t: str, d: Optional[str], context: Optional[str], former: bool) -> Optional[Resolution]:
+        toks = t.split()
+        if len(toks) < 2:
+            return None
+        # the longest known name at the end: "Russian Ambassador to the United States Anatoly Antonov"
+        for i in range(1, len(toks)):
+            suffix = " ".join(toks[i:])
+            entries = [e for e in self._dedupe(self.kb.lookup(suffix)) if e.table == "person"]
+            ids = [e.actor_id for e in entries] or sorted(self.kb.surnames.get(name_key(suffix), ()))
+            if not ids:
+                continue
+            title = self._parse_title(" ".join(toks[:i]))
+            if not (title.office or title.sector or title.countries):
+                continue            # "Moscow and Washington": not a title
+            pick = self._choose_people(ids, d, context, title)
+            if pick:
+                return self._person(self.kb.people[pick], d, "title+name")
+        # an unknown name after a title: a new person actor
+        name_toks = []
+        for tok in reversed(toks):
+            low = tok.lower().strip(",")
+            if (tok[:1].isupper() or low in NAME_PARTICLES) and not self._is_title_word(tok):
+                name_toks.insert(0, tok)
+            else:
+                break
+        while name_toks and name_toks[0].lower() in NAME_PARTICLES:
+            name_toks.pop(0)
+        if not name_toks or len(name_toks) == len(toks) or any(x.strip(",") in OFFICE_NOUNS for x in name_toks):
+            return None
+        prefix = toks[: len(toks) - len(name_toks)]
+        if prefix[-1].lower() in ("of", "to", "for", "the", "at", "in", "and", "on", "with", "from", "'s"):
+            return None         # "Secretary of State", "Ministry of Foreign Affairs": an office, not a name
+        title = self._parse_title(" ".join(prefix))
+        if not (title.office or title.sector):
+            return None
+        name = " ".join(name_toks)
+        country = title.countries[0] if title.countries else self._context_country(context)
+        sector = title.sector or (title.office[1] if title.office else None)
+        if former and sector in ("GOV", "MIL", "DIP", "LEG"):
+            sector = "ELI"
+        role = title.words or None
+        actor = Actor(actor_id=_slug(name), name=name, kind="person", country=country, org=title.org,
+                      sector=sector, role=role)
+        return Resolution(actor, "title+name", "not in the knowledge base; country and sector from the title")
+
+    def _surname(self, t: str, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
+        ids = sorted(self.kb.surnames.get(name_key(t), ()))
+        if not ids or not t[:1].isupper():
+            return None
+        pick = self._choose_people(ids, d, context, None)
+        if not pick:
+            return None
+        return self._person(self.kb.people[pick], d, "surname")
+
+    def _description(self, t: str, d: Optional[str], context: Optional[str], former: bool) -> Optional[Resolution]:
+        title = self._parse_title(t)
+        if not title.office:
+            if title.sector and title.countries and not _BODY_WORDS.search(plain(t)):
+                # "the Russian official", "American diplomats": the state with the sector of the words
+                return self._state_level(title.countries[0], title.sector, title.words or None, "description",
+                                         "unnamed: country-level actor")
+            if title.sector and not title.countries and not _BODY_WORDS.search(plain(t)) and context:
+                return self._from_context(t, title, d, context)
+            return None
+        key, sector, generic_title = title.office
+        country = title.countries[0] if title.countries else None
+        org = title.org
+        basis, note = "description", ""
+        if key in ("secretary_general", "high_representative", "commission_president") and not org:
+            if key != "secretary_general" or not re.search(r"secretary general|director general", plain(t)):
+                # "chief"/"head" without an organisation names nothing on its own
+                if key == "secretary_general":
+                    key, sector, generic_title = None, None, None
+            org = org or ("EU" if key in ("high_representative", "commission_president") else None)
+        if key is None:
+            return None
+        if org and key in ("head_of_state", "head_of_government") and not country:
+            key = "secretary_general"            # "NATO leader", "UN head"
+        if org == "UN" and key == "ambassador" and country:
+            key = "un_ambassador"
+        if key == "un_ambassador":
+            org = None
+        if key == "foreign_minister" and not country and re.search(r"secretary of state", plain(t)):
+            country = "USA"                      # "the Secretary of State" with no country is the US office
+        if key == "head_of_government" and not country and re.search(r"chancellor", plain(t)):
+            country = "DEU"
+        if key not in ("secretary_general", "high_representative", "commission_president") and not country:
+            country = self._context_country(context)
+            if country:
+                basis, note = "context", "country from the context sentence"
+            else:
+                return self._from_context(t, title, d, context)
+        if key in ("secretary_general", "high_representative", "commission_president"):
+            if not org:
+                return None
+            roles = self.kb.holders(key, None, d, None, org) if d else self.kb.holders(key, None, None, None, org)[:1]
+        else:
+            roles = self._office_holders(key, country, d, title.host, t)
+        if former:
+            return None          # which former holder is meant is not knowable from the words
+        if len(roles) == 1:
+            person = self.kb.people[roles[0].actor_id]
+            res = self._person(person, d, basis, prefer=roles[0])
+            if note:
+                res.note = "; ".join(x for x in (note, res.note) if x)
+            return res
+        if org and not country:
+            o = self.kb.orgs.get(org)
+            if o is None:
+                return None
+            actor = Actor(o.actor_id, o.name, "org", None, o.org or o.actor_id, o.sector, generic_title)
+            return Resolution(actor, basis, f"{len(roles)} holders on the date" if roles else "holder not in the knowledge base")
+        if not country:
+            return None
+        why = (f"ambiguous: {len(roles)} holders on the date ({', '.join(r.actor_id for r in roles)})" if roles
+               else "holder not in the knowledge base")
+        if d is None and not roles:
+            why = "no date given"
+        title_text = title.words or generic_title
+        return self._state_level(country, sector, title_text, basis, "; ".join(x for x in (note, why) if x))
+
+    def _office_holders(self, key: str, country: str, d: Optional[str], host: Optional[str], t: str) -> list[Role]:
+        kb = self.kb
+        if key == "head_of_state":
+            word = plain(t)
+            if re.search(r"\bpresident\b", word):
+                by_title = kb.holders_by_title(country, "President", d)
+                if by_title:
+                    return by_title if d else by_title[-1:]
+            if re.search(r"\bleader\b", word):
+                st = kb.states.get(country)
+                key = st.leader if st else key
+        roles = kb.holders(key, country, d, host)
+        if not roles and key == "head_of_government":
+            roles = kb.holders("head_of_state", country, d, host) if re.search(r"leader", plain(t)) else []
+        if not roles and key == "head_of_state":
+            roles = kb.holders("head_of_government", country, d, host) if country in ("IRN",) else roles
+        if d is None:
+            roles = roles[:1]
+        return roles
+
+    def _from_context(self, t: str, title: _Title, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
+        """'the minister', 'the ambassador': a person named in the context sentence whose role fits."""
+        if not context:
+            return None
+        words = plain(t)
+        found = self._people_in(context)
+        fits = []
+        for pid in found:
+            p = self.kb.people[pid]
+            roles = p.roles_at(d) if d else p.roles[-1:]
+            for r in roles:
+                rt = plain(r.role)
+                if (title.office and r.role_key == title.office[0]) or any(w in rt for w in words.split() if len(w) > 3):
+                    fits.append(pid)
+                    break
+        fits = list(dict.fromkeys(fits))
+        if len(fits) == 1:
+            res = self._person(self.kb.people[fits[0]], d, "context")
+            res.note = "; ".join(x for x in ("named in the context sentence", res.note) if x)
+            return res
+        return None
+
+    def _body(self, t: str, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
+        """Government bodies with a country: 'Russia's Ministry of Foreign Affairs', 'the Foreign Ministry'."""
+        p = plain(t)
+        host = None
+        m = re.search(r"\b(?:in|to) (.+)$", t)
+        if m:
+            host = self._country_of(m.group(1))
+            t_main = t[: m.start()]
+        else:
+            t_main = t
+        countries, rest = self._strip_countries(t_main)
+        generic = self.kb.generic.get(name_key(rest))
+        if generic is None:
+            return None
+        basis, note = "description", ""
+        country = countries[0] if countries else None
+        if country is None:
+            country = self._context_country(context)
+            basis, note = "context", "country from the context sentence"
+        if country is None:
+            return None
+        inst = self.kb.body(country, generic.body)
+        st = self.kb.states.get(country)
+        if inst is not None and not (generic.body == "EMB"):
+            actor = Actor(inst.actor_id, inst.name, "org", country, None, inst.sector, None)
+        else:
+            sname = st.name if st else country
+            aid, name = f"{country}-{generic.body}", f"{generic.name} of {sname}"
+            if generic.body == "EMB" and host and host != country:
+                hs = self.kb.states.get(host)
+                aid, name = f"{aid}-{host}", f"{name} in {hs.name if hs else host}"
+            actor = Actor(aid, name, "org", country, None, generic.sector, None)
+        return Resolution(actor, basis, note)
+
+    # -- helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def _dedupe(entries: list[Entry]) -> list[Entry]:
+        seen, out = set(), []
+        for e in entries:
+            if e.actor_id not in seen:
+                seen.add(e.actor_id)
+                out.append(e)
+        return out
+
+    def _non_person(self, e: Entry, t: str) -> Resolution:
+        kb = self.kb
+        if e.table == "state":
+            s = kb.states[e.actor_id]
+            basis = {"name": "name", "alias": "alias", "demonym": "alias", "capital": "metonym"}[e.form]
+            note = {"demonym": "demonym", "capital": "capital as metonym for the state"}.get(e.form, "")
+            if s.historical:
+                note = "; ".join(x for x in (note, "historical state") if x)
+            return Resolution(Actor(s.iso3, s.name, "state", s.iso3, None, None, None), basis, note)
+        if e.table == "org":
+            o = kb.orgs[e.actor_id]
+            org = None if o.sector == "MED" else (o.org or (o.actor_id if o.sector == "IGO" else None))
+            country = None if o.sector == "IGO" else o.country
+            return Resolution(Actor(o.actor_id, o.name, "org", country, org, o.sector, None),
+                              "name" if e.form == "name" else "alias", "media outlet" if o.sector == "MED" else "")
+        i = kb.institutions[e.actor_id]
+        return Resolution(Actor(i.actor_id, i.name, "org", i.country, None, i.sector, None),
+                          "seat" if e.form == "seat" else "name", "")
+
+    def _person(self, p: Person, d: Optional[str], basis: str, prefer: Optional[Role] = None) -> Resolution:
+        note = ""
+        if d is None:
+            role = prefer or p.latest_role()
+            note = "no date: most recent role" if role else ""
+        else:
+            active = p.roles_at(d)
+            if prefer is not None and prefer in active:
+                role = prefer
+            else:
+                role = _main_role(active)
+            if role is None and p.roles:
+                last = [r for r in p.roles if r.start <= d]
+                note = (f"no role at the date; last role: {last[-1].role} (until {last[-1].end})" if last
+                        else "no role at the date yet")
+        if role is None:
+            return Resolution(Actor(p.actor_id, p.name, "person", p.country, None, p.sector, None), basis, note)
+        country = role.country if role.country else (None if role.org else p.country)
+        return Resolution(Actor(p.actor_id, p.name, "person", country, role.org, role.sector, role.role), basis, note)
+
+    def _state_level(self, country: str, sector: Optional[str], role: Optional[str], basis: str, note: str) -> Resolution:
+        st = self.kb.states.get(country)
+        actor = Actor(country, st.name if st else country, "state", country, None, sector, role)
+        return Resolution(actor, basis, note)
+
+    def _choose_people(self, ids: list[str], d: Optional[str], context: Optional[str], title: Optional[_Title]) -> Optional[str]:
+        ids = list(dict.fromkeys(ids))
+        if len(ids) == 1:
+            return ids[0]
+        people = [self.kb.people[i] for i in ids]
+        if title is not None:
+            narrowed = [p for p in people if _fits(p, title, d)]
+            if len(narrowed) == 1:
+                return narrowed[0].actor_id
+            people = narrowed or people
+        if d:
+            in_office = [p for p in people if p.roles_at(d)]
+            if len(in_office) == 1:
+                return in_office[0].actor_id
+            if in_office:
+                people = in_office
+                if context:
+                    named = set(self._people_in(context))
+                    hits = [p for p in people if p.actor_id in named and any(self.kb.lookup(n) for n in [p.name] + p.aliases
+                                                                               if n and plain(n) in plain(context))]
+                    if len(hits) == 1:
+                        return hits[0].actor_id
+                    hits = [p for p in people if _context_fits(p, d, context)]
+                    if len(hits) == 1:
+                        return hits[0].actor_id
+                top = [p for p in people if any(r.role_key in ("head_of_state", "head_of_government") for r in p.roles_at(d))]
+                if len(top) == 1:
+                    return top[0].actor_id
+            return None
+        # no date: the one most recently in office, if that is clear
+        latest = sorted(people, key=lambda p: (p.latest_role().end is None, p.latest_role().end or "") if p.roles else (False, ""),
+                        reverse=True)
+        if latest and latest[0].roles and (len(latest) == 1 or latest[1].roles == [] or
+                                          latest[0].latest_role().end is None and latest[1].latest_role().end is not None):
+            return latest[0].actor_id
+        return None
+
+    def _parse_title(self, text: str) -> _Title:
+        host = None
+        m = re.search(r"\b(?:to|in|at) ((?:the )?[A-Z][\w.\- ]+)$", text)
+        main = text
+        if m:
+            host = self._country_of(m.group(1))
+            org_in_host = self._org_of(m.group(1))
+            if host or org_in_host:
+                main = text[: m.start()]
+            if org_in_host and not host:
+                host = None
+                main = main + " " + m.group(1)
+        countries, rest = self._strip_countries(main)
+        org = self._org_of(main)
+        p = _PLURAL.sub(lambda m: m.group(1) + ("y" if m.group(2) == "ies" else ""), plain(rest + " " + main))
+        rest = _PLURAL.sub(lambda m: m.group(1) + ("y" if m.group(2) == "ies" else ""), rest)
+        office = None
+        for pat, key, sector, title in OFFICES:
+            if pat.search(p):
+                office = (key, sector, title)
+                break
+        if office and office[0] == "ambassador" and org == "UN":
+            office = ("un_ambassador", "DIP", "Permanent Representative to the United Nations")
+        sector = None
+        for pat, s in ROLE_WORDS:
+            if pat.search(plain(rest)):
+                sector = s
+                break
+        words = re.sub(r"^(?:the|a|an)\s+", "", rest.strip(" ,'s"), flags=re.I).strip()
+        words = re.sub(r"\s+", " ", words)
+        former = bool(re.search(r"\b(former|ex)\b", p))
+        if former:
+            words = re.sub(r"(?i)^(former|ex-?)\s*", "", words)
+        return _Title(countries, org, host, office, sector, words, former)
+
+    def _strip_countries(self, text: str) -> tuple[list[str], str]:
+        """Countries named in a title, and the title without them ("Russian Foreign Minister" ->
+        ["RUS"], "Foreign Minister"). Seats count: "Kremlin spokesman" -> RUS."""
+        toks = text.split()
+        countries, keep = [], []
+        i = 0
+        while i < len(toks):
+            hit = None
+            for n in range(min(4, len(toks) - i), 0, -1):
+                chunk = " ".join(toks[i:i + n])
+                if not chunk[:1].isupper() and not chunk.lower().startswith("the "):
+                    continue
+                for e in self._dedupe(self.kb.lookup(chunk)):
+                    if e.table == "state":
+                        hit = (e.actor_id, n, False)
+                    elif e.table == "institution" and self.kb.institutions[e.actor_id].country:
+                        hit = (self.kb.institutions[e.actor_id].country, n, True)
+                    if hit:
+                        break
+                if hit:
+                    break
+            if hit:
+                countries.append(hit[0])
+                if hit[2]:
+                    keep.extend(toks[i:i + hit[1]])   # keep "Kremlin"/"State Department" for the office words
+                i += hit[1]
+            else:
+                keep.append(toks[i])
+                i += 1
+        return list(dict.fromkeys(countries)), " ".join(keep)
+
+    def _country_of(self, text: str) -> Optional[str]:
+        for e in self._dedupe(self.kb.lookup(text)):
+            if e.table == "state":
+                return e.actor_id
+        return None
+
+    def _org_of(self, text: str) -> Optional[str]:
+        toks = text.split()
+        for n in range(min(4, len(toks)), 0, -1):
+            for i in range(0, len(toks) - n + 1):
+                for e in self._dedupe(self.kb.lookup(" ".join(toks[i:i + n]))):
+                    if e.table == "org" and self.kb.orgs[e.actor_id].sector == "IGO":
+                        o = self.kb.orgs[e.actor_id]
+                        return o.org or o.actor_id
+        return None
+
+    def _is_title_word(self, tok: str) -> bool:
+        p = plain(tok)
+        if not p:
+            return True
+        if any(e.table == "state" for e in self.kb.lookup(tok)):
+            return True
+        return any(pat.search(p) for pat, *_ in OFFICES) or any(pat.search(p) for pat, _ in ROLE_WORDS)
+
+    def _context_country(self, context: Optional[str]) -> Optional[str]:
+        """The country a context sentence is about: the most named state (first named on a tie)."""
+        if not context:
+            return None
+        countries, _ = self._strip_countries(re.sub(r"[\"“”,.;:()]", " ", context))
+        if not countries:
+            return None
+        toks = re.sub(r"[\"“”,.;:()]", " ", context).split()
+        counts: dict[str, int] = {}
+        for i in range(len(toks)):
+            for n in (3, 2, 1):
+                c = self._country_of(" ".join(toks[i:i + n])) if toks[i][:1].isupper() else None
+                if c:
+                    counts[c] = counts.get(c, 0) + 1
+                    break
+        best = max(counts.values()) if counts else 0
+        for c in countries:
+            if counts.get(c, 0) == best:
+                return c
+        return countries[0]
+
+    def _people_in(self, context: str) -> list[str]:
+        toks = re.sub(r"[\"“”,.;:()]", " ", context).split()
+        found = []
+        for i in range(len(toks)):
+            if not toks[i][:1].isupper():
+                continue
+            for n in range(min(4, len(toks) - i), 0, -1):
+                chunk = " ".join(toks[i:i + n])
+                ents = [e for e in self._dedupe(self.kb.lookup(chunk)) if e.table == "person"]
+                if n == 1 and not ents:
+                    ents = [Entry(pid, "person", "surname") for pid in self.kb.surnames.get(name_key(chunk), ())]
+                if ents:
+                    found.extend(e.actor_id for e in ents)
+                    break
+        return list(dict.fromkeys(found))
+
+
+def _main_role(roles: list[Role]) -> Optional[Role]:
+    if not roles:
+        return None
+    rank = ["head_of_state", "head_of_government", "vice_president", "secretary_general", "foreign_minister",
+            "defence_minister", "national_security_adviser", "security_council_secretary"]
+    return min(roles, key=lambda r: (rank.index(r.role_key) if r.role_key in rank else len(rank), r.start))
+
+
+def _fits(p: Person, title: _Title, d: Optional[str]) -> bool:
+    roles = p.roles_at(d) if d else p.roles
+    if title.countries and p.country not in title.countries and not any(r.country in title.countries for r in roles):
+        return False
+    if title.office:
+        return any(r.role_key == title.office[0] for r in roles) or not roles
+    return True
+
+
+def _context_fits(p: Person, d: str, context: str) -> bool:
+    words = set(plain(context).split())
+    for r in p.roles_at(d):
+        title_words = {w for w in plain(r.role).split() if len(w) > 4}
+        if title_words & words:
+            return True
+    return False
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"-+", "-", plain(name).replace(" ", "-")).strip("-")
