@@ -39,12 +39,12 @@ def pronouns() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def role_nouns() -> list[RoleNoun]:
+def role_nouns() -> tuple[RoleNoun, ...]:
     out = []
     for r in _rows("role_nouns.tsv"):
         sectors = () if r[2].strip() == "-" else tuple(r[2].strip().split("|"))
         out.append(RoleNoun(tuple(r[0].split()), tuple(r[1].strip().split("|")), sectors))
-    return sorted(out, key=lambda n: -len(n.phrase))  # longest phrase first
+    return tuple(sorted(out, key=lambda n: -len(n.phrase)))  # longest phrase first
 
 
 @lru_cache(maxsize=1)

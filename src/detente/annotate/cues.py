@@ -1,0 +1,124 @@
+"""Reporting cues ("said", "noted", "according to") and the places where their source stands.
+
+Works on the light spaCy Doc (tags and lemmas, no parse): the source of a cue is the phrase that ends
+right before it ("Lavrov [also] said") or, in inverted order, the phrase right after it ("says Moscow.",
+", said the minister", "according to X", "stated by X").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from detente.annotate.lexicons import reporting_cues
+
+# Words that may stand between a source and its verb: "Lavrov has also said", "Peskov further stated".
+_BETWEEN = {"has", "have", "had", "also", "further", "later", "again", "then", "once", "repeatedly",
+            "reportedly", "will", "would", "may", "might", "could", "earlier", "previously", "recently",
+            "already", "too", "clearly", "publicly", "explicitly", "once", "firmly", "on", "twice"}
+_QUOTE_MARKS = set('"“”„«»')
+
+
+@dataclass
+class Cue:
+    start: int        # character span of the cue in the text
+    end: int
+    text: str         # as written, lower case: "said", "pointed out", "according to"
+    kind: str         # speech | cognition | publication
+    tok_start: int
+    tok_end: int      # exclusive
+
+
+def _is_verb(tok) -> bool:
+    return (tok.tag_.startswith("VB") and tok.tag_ != "VBG") or tok.lower_ in ("said", "says")
+
+
+def find_cues(sdoc) -> list[Cue]:
+    lexicon = reporting_cues()
+    longest = max(len(k) for k in lexicon)
+    cues: list[Cue] = []
+    i, n = 0, len(sdoc)
+    firsts = {k[0] for k in lexicon}
+    while i < n:
+        hit = None
+        if sdoc[i].lemma_.lower() not in firsts and sdoc[i].lower_ not in firsts:
+            i += 1
+            continue
+        for size in range(min(longest, n - i), 0, -1):
+            toks = sdoc[i:i + size]
+            first = toks[0]
+            rest = tuple(t.lower_ for t in toks[1:])
+            key = (first.lemma_.lower(),) + rest
+            if key not in lexicon:
+                key = (first.lower_,) + rest  # "according" is lemmatised to "accord"
+                if key not in lexicon:
+                    continue
+            if key == ("according", "to"):
+                hit = (size, lexicon[key])
+            elif _is_verb(first):
+                hit = (size, lexicon[key])
+            if hit:
+                break
+        if hit:
+            size, kind = hit
+            span = sdoc[i:i + size]
+            cues.append(Cue(span.start_char, span.end_char, span.text.lower(), kind, i, i + size))
+            i += size
+        else:
+            i += 1
+    return cues
+
+
+def _skip_inline_space(sdoc, j: int) -> int:
+    while j < len(sdoc) and sdoc[j].is_space and "\n" not in sdoc[j].text:
+        j += 1
+    return j
+
+
+def left_anchor(sdoc, cue: Cue) -> Optional[int]:
+    """Character end where the cue's source must end, for "X [also] said"; None if not applicable."""
+    if cue.text == "according to":
+        return None
+    j = cue.tok_start - 1
+    while j >= 0 and (sdoc[j].lower_ in _BETWEEN or sdoc[j].tag_ in ("RB", "RBR", "MD")
+                      or (sdoc[j].is_space and "\n" not in sdoc[j].text)):
+        j -= 1
+    if j < 0 or sdoc[j].is_punct or sdoc[j].is_space:
+        return None
+    return sdoc[j].idx + len(sdoc[j])
+
+
+def right_anchor(sdoc, cue: Cue) -> Optional[int]:
+    """Character start where an inverted source must begin ("says Moscow", "according to X", "stated by X")."""
+    j = _skip_inline_space(sdoc, cue.tok_end)
+    if j < len(sdoc) and sdoc[j].lower_ == "by" and sdoc[cue.tok_end - 1].tag_ == "VBN":
+        j = _skip_inline_space(sdoc, j + 1)
+    if j >= len(sdoc) or sdoc[j].is_space:
+        return None
+    return sdoc[j].idx
+
+
+def inverted_allowed(sdoc, text: str, cue: Cue, source_end: int) -> bool:
+    """Inverted order is only trusted after a quote or comma, for "according to"/"by", or when the
+    source closes the clause ("... says Moscow."), so that "Lavrov said Russia will" is not inverted."""
+    if cue.text == "according to" or (cue.tok_end < len(sdoc) and sdoc[cue.tok_end].lower_ == "by"):
+        return True
+    if cue.tok_start > 0:
+        prev = sdoc[cue.tok_start - 1]
+        if prev.text in _QUOTE_MARKS or prev.text in (",", ";", "—", "–"):
+            return True
+    after = text[source_end:source_end + 2].lstrip(" \u00a0")
+    return after == "" or after[0] in ".,;:\n" + "".join(_QUOTE_MARKS)
+
+
+def source_of(sdoc, text: str, cue: Cue, by_end: dict, by_start: dict):
+    """The mention that is the cue's source, or None. by_end / by_start map character offsets to
+    mentions ending / starting there; text is the document's text (Doc.text is rebuilt on each call)."""
+    end = left_anchor(sdoc, cue)
+    if end is not None and end in by_end:
+        return by_end[end]
+    start = right_anchor(sdoc, cue)
+    if start is not None and start in by_start:
+        m = by_start[start]
+        if inverted_allowed(sdoc, text, cue, m.span[1]):
+            return m
+    return None

@@ -1,0 +1,212 @@
+"""The annotate stage: sentences, mentions, coreference, and the seeds end to end.
+
+Fixture paragraphs are written for these tests and use a small fake resolver; the seed tests use the
+real knowledge base and skip until it is present.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from detente.types import Actor, Document
+
+NOR = Actor("NOR", "Norway", "state", "NOR", sector="GOV")
+FIN = Actor("FIN", "Finland", "state", "FIN", sector="GOV")
+BERG = Actor("tomas-berg", "Tomas Berg", "person", "NOR", sector="GOV", role="Minister of Foreign Affairs")
+DAHL = Actor("ingrid-dahl", "Ingrid Dahl", "person", "NOR", sector="DIP", role="Ambassador to Finland")
+KORHONEN = Actor("anna-korhonen", "Anna Korhonen", "person", "FIN", sector="GOV", role="President")
+POST = Actor("nordic-post", "Nordic Post", "org", "NOR", sector="MED")
+TABLE = {"norway": NOR, "norwegian": NOR, "oslo": NOR, "finland": FIN, "finnish": FIN, "helsinki": FIN,
+         "tomas berg": BERG, "berg": BERG, "ingrid dahl": DAHL, "dahl": DAHL, "anna korhonen": KORHONEN,
+         "korhonen": KORHONEN, "nordic post": POST}
+
+
+@dataclass
+class _Resolution:
+    actor: Actor
+    basis: str = "name"
+    note: str = ""
+
+
+class FakeResolver:
+    def __init__(self):
+        self.calls = []
+
+    def resolve(self, text, date=None, context=None):
+        self.calls.append(text)
+        key = text.strip().lower().removeprefix("the ")
+        return _Resolution(TABLE[key]) if key in TABLE else None
+
+
+def make_annotator(resolver=None):
+    from detente.annotate import Annotator
+    return Annotator(resolver=resolver or FakeResolver(), surface_forms=[("Nordic Post", "nordic-post", "name")],
+                     find_times=lambda text, published: [],
+                     genders={"tomas-berg": "m", "ingrid-dahl": "f", "anna-korhonen": "f"})
+
+
+@pytest.fixture(scope="module")
+def annotator():
+    return make_annotator()
+
+
+def annotate(annotator, text, **kw):
+    return annotator.annotate_one(Document(doc_id="t", source="test", text=text, published="2021-06-01", **kw))
+
+
+def by_text(annotation):
+    return {m.text: m for m in annotation.mentions}
+
+
+def test_sentences_break_at_paragraphs(annotator):
+    text = "A headline without a full stop\nThe first sentence is here. The second one follows."
+    a = annotate(annotator, text)
+    assert [s.text for s in a.sentences] == ["A headline without a full stop", "The first sentence is here.",
+                                             "The second one follows."]
+    assert all(text[s.start:s.end] == s.text for s in a.sentences)
+
+
+def test_title_and_name_make_one_mention(annotator):
+    a = annotate(annotator, "Norwegian Ambassador to Finland Ingrid Dahl met officials in Helsinki.")
+    dahl = [m for m in a.mentions if m.actor == DAHL]
+    assert len(dahl) == 1 and dahl[0].basis == "title+name"
+    assert dahl[0].text == "Norwegian Ambassador to Finland Ingrid Dahl"
+    assert by_text(a)["Helsinki"].actor == FIN
+
+
+def test_nationality_adjectives_are_not_actors_unless_metonyms(annotator):
+    a = annotate(annotator, "Norwegian-Finnish relations improved, and the Norwegian side welcomed it.")
+    texts = by_text(a)
+    assert "Norwegian" not in texts and "Finnish" not in texts
+    assert texts["the Norwegian side"].actor == NOR and texts["the Norwegian side"].basis == "metonym"
+
+
+def test_outlet_resolves_to_media_org(annotator):
+    a = annotate(annotator, "Tomas Berg spoke to the Nordic Post about the border talks.")
+    assert by_text(a)["Nordic Post"].actor == POST
+
+
+def test_unresolvable_entities_are_dropped(annotator):
+    a = annotate(annotator, "Zebulon Quartermaine visited Tomas Berg.")
+    assert [m.actor for m in a.mentions] == [BERG]
+
+
+def test_each_surface_resolved_once():
+    resolver = FakeResolver()
+    annotate(make_annotator(resolver), "Berg met Korhonen. Berg left. Then Berg came back and Berg spoke.")
+    assert resolver.calls.count("Berg") == 1
+
+
+def test_coref_descriptions(annotator):
+    text = ("Norwegian Foreign Minister Tomas Berg met Finnish President Anna Korhonen in Helsinki. "
+            "The minister said the talks were useful.\n"
+            "Norwegian Ambassador to Finland Ingrid Dahl also attended. The diplomat said little.\n"
+            "Later the Norwegian foreign minister flew home.")
+    a = annotate(annotator, text)
+    m = by_text(a)
+    assert m["The minister"].actor == BERG and m["The minister"].basis == "coref"
+    assert m["The diplomat"].actor == DAHL
+    assert m["the Norwegian foreign minister"].actor == BERG
+
+
+def test_coref_pronouns_by_gender(annotator):
+    text = ("Tomas Berg met Finnish President Anna Korhonen. Korhonen said the visit mattered. "
+            "She added that trade would grow.")
+    a = annotate(annotator, text)
+    she = [m for m in a.mentions if m.text == "She"]
+    assert she and she[0].actor == KORHONEN and she[0].basis == "coref"
+
+
+def test_description_without_antecedent_is_dropped(annotator):
+    a = annotate(annotator, "The minister said the talks were useful.")
+    assert a.mentions == []
+
+
+def test_mentions_sorted_and_in_sentences(annotator):
+    a = annotate(annotator, "Berg met Korhonen.\nKorhonen thanked Berg.")
+    starts = [m.span[0] for m in a.mentions]
+    assert starts == sorted(starts)
+    assert [m.sentence for m in a.mentions] == [0, 0, 1, 1]
+
+
+def test_non_articles_have_no_layers(annotator):
+    doc = Document(doc_id="d", source="x", status="duplicate", text="Berg said nothing.")
+    a = annotator.annotate_one(doc)
+    assert a.sentences == [] and a.mentions == [] and a.quotes == [] and a.tokens is None
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", '""', "“”“”", '"' * 50, "“" + "long unclosed words " * 3000,
+                                  "\n".join(["“a quote that never closes in this line"] * 20), "he said he said"])
+def test_odd_text_does_not_crash(annotator, text):
+    a = annotate(annotator, text)
+    for q in a.quotes:
+        assert text[q.span[0]:q.span[1]] == q.text and "\n" not in q.text
+
+
+def test_many_documents_keep_order(annotator):
+    docs = [Document(doc_id=str(i), source="x", text=f"Berg spoke {i} times.") for i in range(5)]
+    assert [a.doc.doc_id for a in annotator.annotate(docs)] == ["0", "1", "2", "3", "4"]
+
+
+# -- the seeds, with the real knowledge base
+
+@pytest.fixture(scope="module")
+def seed_annotations(seeds):
+    pytest.importorskip("detente.annotate.actors.resolver")
+    from detente.annotate import Annotator
+    try:
+        from detente.clean import clean_record
+        from detente.read import iter_records
+        docs = [clean_record(next(iter(iter_records([str(seeds[k])])))) for k in sorted(seeds)]
+    except ImportError:
+        docs = [Document(doc_id=k, source=str(p), text=p.read_text(errors="replace")) for k, p in sorted(seeds.items())]
+    return dict(zip(sorted(seeds), Annotator().annotate(docs)))
+
+
+def _speakers(annotation):
+    return [(q.speaker.actor_id if q.speaker else None) for q in annotation.quotes]
+
+
+def _person(annotation, name_part):
+    return [q for q in annotation.quotes if q.speaker and name_part in q.speaker.name.lower()]
+
+
+def test_seed_quotes_all_have_speakers(seed_annotations):
+    for key, a in seed_annotations.items():
+        assert a.quotes, key
+        assert None not in _speakers(a), (key, [(q.text[:40], q.speaker) for q in a.quotes])
+
+
+def test_seed_002_every_quote_is_the_ambassadors(seed_annotations):
+    a = seed_annotations["002"]
+    assert len(a.quotes) >= 12
+    assert len(_person(a, "antonov")) == len(a.quotes)
+    diplomat = [m for m in a.mentions if m.text.lower() in ("the diplomat", "the ambassador")]
+    assert diplomat and all("antonov" in m.actor.name.lower() for m in diplomat)
+
+
+def test_seed_000_minister_is_lavrov(seed_annotations):
+    a = seed_annotations["000"]
+    assert len(_person(a, "lavrov")) == len(a.quotes) >= 3
+    minister = [m for m in a.mentions if m.text.lower().replace("\xa0", " ") == "the minister"]
+    assert minister and all("lavrov" in m.actor.name.lower() for m in minister)
+
+
+def test_seed_001_peskov(seed_annotations):
+    a = seed_annotations["001"]
+    assert _person(a, "peskov") and len(_person(a, "peskov")) == len(a.quotes)
+
+
+def test_seed_003_russian_institutions(seed_annotations):
+    a = seed_annotations["003"]
+    assert len(a.quotes) >= 5
+    assert all(q.speaker.kind != "person" and q.speaker.country == "RUS" for q in a.quotes)
+
+
+def test_seed_004_lavrov(seed_annotations):
+    a = seed_annotations["004"]
+    assert len(_person(a, "lavrov")) >= 4
+    top = [m for m in a.mentions if m.text.lower() == "the top russian diplomat"]
+    assert top and "lavrov" in top[0].actor.name.lower()
+    assert not [q for q in a.quotes if q.text.strip(" .,") in ("constructive", "strategic stability")]
