@@ -14,6 +14,7 @@ workers) belongs to that measurement alone.
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 import json
 import os
 import resource
@@ -82,7 +83,7 @@ def m_language(corpus: str, limit: int) -> dict:
         sentences += len(ann.sentences)
         events += len(evs)
     seconds = time.perf_counter() - t
-    stats = dict(coder.stats)
+    stats = asdict(coder.stats)
     return {"docs": len(docs), "sentences": sentences, "events": events, "seconds": seconds, "stats": stats,
             "words": sum(len(d.text.split()) for d in docs)}
 

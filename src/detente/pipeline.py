@@ -9,7 +9,7 @@ import hashlib
 import multiprocessing
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
@@ -106,7 +106,7 @@ def run(inputs: list[str], out_dir: Path, db_path: Optional[Path] = None, worker
         result.quotes += ann.quotes
         result.events += events
         bar.advance("annotate + code")
-    result.parse_stats = dict(coder.stats)
+    result.parse_stats = asdict(coder.stats)
     result.timings["annotate+code"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -1,0 +1,296 @@
+"""The code stage: an annotated document in, coded events out."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional
+
+from detente.types import Annotation, Event, Sentence
+
+from .dating import BACKGROUND, date_event, is_historical, parse_day, time_roots
+from .dictionary import Dictionary
+from .gate import may_hold_event, quote_of
+from .match import Candidate, Matcher
+from .modality import aux_mode, speculative
+from .ontology import cameo_table, specialize
+from .parties import Parties, Party, side
+from .places import locate
+
+FRAME_MAPS = {"intent": "intent_code", "intent_done": "intent_code", "request": "request_code",
+              "appeal": "appeal_code", "reject": "reject_code", "threat": "threat_code", "accuse": "accuse_code"}
+# Roots where source and target may share a side (arrests, protests, violence at home).
+DOMESTIC_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
+MIN_CONFIDENCE = 0.4
+# Codes whose act is the statement itself, so a quote is dated by the article that carries it.
+VERBAL_ROOTS = frozenset({"01", "02", "10", "11", "12", "13"})
+BASIS_WEIGHT = {"name": 0.1, "alias": 0.1, "title+name": 0.1, "description": 0.05, "metonym": 0.05,
+                "speaker": 0.05, "coref": 0.0, "context": -0.05, "demonym": 0.0, "pronoun": -0.1, "dyad": -0.15}
+
+
+@dataclass
+class CoderStats:
+    documents: int = 0
+    sentences_seen: int = 0
+    sentences_parsed: int = 0
+    events: int = 0
+
+
+class Coder:
+    """`Coder().code(annotation) -> list[Event]`; `code_many(annotations)` batches the parse across documents."""
+
+    def __init__(self, nlp=None, dictionary: Optional[Dictionary] = None, batch_size: int = 32):
+        if nlp is None:
+            from detente.annotate.nlp import full
+            nlp = full()
+        self.nlp = nlp
+        self.d = dictionary or Dictionary.load()
+        self.matcher = Matcher(self.d)
+        self.table = cameo_table()
+        self.batch_size = batch_size
+        self.stats = CoderStats()
+
+    # -- public ------------------------------------------------------------------------------------------
+    def code(self, annotation: Annotation) -> list[Event]:
+        return next(self.code_many([annotation]))[1]
+
+    def code_many(self, annotations: Iterable[Annotation], docs_per_batch: int = 64) -> Iterator[tuple[Annotation, list[Event]]]:
+        batch: list[Annotation] = []
+        for a in annotations:
+            batch.append(a)
+            if len(batch) >= docs_per_batch:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+
+    # -- stages ------------------------------------------------------------------------------------------
+    def _batch(self, batch: list[Annotation]):
+        wanted: list[tuple[int, Sentence]] = []
+        for n, a in enumerate(batch):
+            self.stats.documents += 1
+            mentioned = {m.sentence for m in a.mentions}
+            spans = [(m.span[0], m.span[1]) for m in a.mentions]
+            for s in a.sentences:
+                self.stats.sentences_seen += 1
+                has_actor = s.index in mentioned or any(x < s.end and y > s.start for x, y in spans)
+                if may_hold_event(a, s, self.d, has_actor):
+                    wanted.append((n, s))
+        parsed = self.nlp.pipe((s.text for _, s in wanted), batch_size=self.batch_size)
+        per_doc: dict[int, list[tuple[Sentence, object]]] = {}
+        for (n, s), sdoc in zip(wanted, parsed):
+            self.stats.sentences_parsed += 1
+            per_doc.setdefault(n, []).append((s, sdoc))
+        for n, a in enumerate(batch):
+            events = self._document(a, per_doc.get(n, []))
+            self.stats.events += len(events)
+            yield a, events
+
+    def _document(self, a: Annotation, parsed: list[tuple[Sentence, object]]) -> list[Event]:
+        events: list[Event] = []
+        by_index = {s.index: s for s in a.sentences}
+        last_dyad: Optional[tuple[int, Party, Party]] = None
+        for s, sdoc in parsed:
+            q = quote_of(a, s)
+            previous = by_index.get(s.index - 1)
+            parties = Parties(a, s, sdoc, self.d, speaker=q.speaker if q else None, previous=previous)
+            cands = self.matcher.candidates(sdoc, parties)
+            self._frames(cands)
+            times = [t for t in a.times if s.start <= t.span[0] < s.end]
+            roots = time_roots(times, sdoc, s.start)
+            found: list[tuple[int, Event]] = []
+            # events whose sides the sentence names first, so the rest can borrow their dyad
+            for c in sorted(cands, key=lambda c: not (c.sources or c.targets)):
+                if c.absorbed or c.drop or speculative(c, self.d.words):
+                    continue
+                new = self._events(a, s, c, cands, roots, parties, last_dyad)
+                for e in new:
+                    if e.symmetric and e.target is not None:
+                        last_dyad = (s.index, Party(e.source, "dyad", -1), Party(e.target, "dyad", -1))
+                found.extend((c.i, e) for e in new)
+            found.sort(key=lambda pair: pair[0])  # back in sentence order
+            events.extend(_best([e for _, e in found]))
+        self._refine_dates(a, events)
+        for n, e in enumerate(events):
+            e.event_id = f"{a.doc.doc_id}-e{n}"
+        return events
+
+    def _frames(self, cands: list[Candidate]) -> None:
+        """A framing verb or noun ("agreed to", "demanded", "refused to", "threatened to") takes the event
+        it embeds: one event, coded by the pair ("demand" + "meeting" = 106)."""
+        for f in cands:
+            if not f.pattern.frame or f.absorbed:
+                continue
+            subj_toks = {t.i for ch in f.trigger.children if ch.dep_ in ("nsubj", "nsubjpass", "agent", "poss", "conj", "cc")
+                         for t in ch.subtree}
+            inner = [c for c in cands if c is not f and c.i in {t.i for t in f.trigger.subtree} - subj_toks]
+            if not inner:
+                if f.pattern.frame in ("intent", "intent_done") and f.pattern.trigger not in self.d.words["bare_intent"]:
+                    f.drop = "intent verb without an event to intend"
+                continue
+            i = min(inner, key=lambda c: _depth(c.trigger, f.trigger))
+            for c in inner:
+                c.absorbed = True
+            f.inner = i
+            table = self.d.frames.get(FRAME_MAPS.get(f.pattern.frame, ""), {})
+            code = specialize(table, i.cameo) if table else None
+            if f.pattern.frame in ("intent", "intent_done") and i.cameo.startswith("03"):
+                code = i.cameo
+            if code:
+                f.cameo = code
+            if not f.targets:
+                f.targets = [p for p in (i.targets or i.sources)
+                             if side(p.actor) not in {side(s.actor) for s in f.sources}]
+
+    def _events(self, a: Annotation, s: Sentence, c: Candidate, cands, roots, parties: Parties, last_dyad) -> list[Event]:
+        p = c.pattern
+        sources, targets = list(c.sources), list(c.targets)
+        basis_extra = 0.0
+        dyad = last_dyad if last_dyad and s.index - last_dyad[0] <= 5 else None
+        if any(x.basis == "pair" for x in sources):
+            # "our presidents held a phone conversation": both sides of the dyad the document is about
+            pair = sources[0]
+            if not dyad or side(pair.actor) not in (side(dyad[1].actor), side(dyad[2].actor)):
+                return []
+            sources, targets = [dyad[1]], [dyad[2]]
+        if p.symmetric and not targets and len(sources) >= 2:
+            sources, targets = sources[:1], sources[1:2]
+        if p.symmetric and c.source_role == "poss" and sources and all(x.i >= 0 and c.trigger.doc[x.i].lower_ == "their"
+                                                                        for x in sources):
+            # "their first meeting": the pair, not whoever "their" last pointed at
+            if not dyad:
+                return []
+            sources, targets = [dyad[1]], [dyad[2]]
+        if p.symmetric and not sources and len(targets) >= 2 and c.target_role in ("between", "of"):
+            sources, targets = targets[:1], targets[1:2]
+        if p.symmetric and not sources and not targets and dyad and (
+                (s.index == dyad[0] and p.pos == "NOUN") or (s.index - dyad[0] <= 1 and self._occurs(c))):
+            # "the first meeting had taken place in Istanbul" right after "Moscow and Washington were preparing
+            # for a second meeting", or "the decision to launch dialogue" beside "the Russian-US summit": the
+            # sides carry over, trusted less.
+            sources, targets = [dyad[1]], [dyad[2]]
+            basis_extra -= 0.05
+        if p.symmetric and len(sources) == 1 and not targets and dyad:
+            # "Russia expects to hold a meeting" in a story about Russia and the US: the other side of the dyad
+            ends = {side(dyad[1].actor): dyad[2], side(dyad[2].actor): dyad[1]}
+            if side(sources[0].actor) in ends:
+                targets = [ends[side(sources[0].actor)]]
+        cameo_code = c.cameo
+        # a reported attack is an accusation by the speaker, not an attack we can vouch for
+        if cameo_code[:2] in ("15", "17", "18", "19", "20") and c.speaker is not None and c.speaker_how in ("quote", "reporting", "according") \
+                and sources and side(c.speaker.actor) != side(sources[0].actor):
+            cameo_code = specialize(self.d.frames["accuse_code"], cameo_code) or "112"
+            targets, sources = sources[:1], [c.speaker]
+        if not sources:
+            return []
+        mode = aux_mode(c, self.d.words, roots)
+        root = cameo_code[:2]
+        if mode in ("future", "hypothetical"):
+            if int(root) >= 9 and not (c.speaker is not None and side(c.speaker.actor) == side(sources[0].actor)):
+                return []  # others' forecasts of conflict are not events
+            if p.future and not (c.inner is not None):
+                cameo_code = p.future
+        out = []
+        pairs = [(src, tgt) for src in sources[:3] for tgt in (targets[:3] or [None])]
+        if p.symmetric and sources and targets:
+            pairs = [(sources[0], targets[0])]
+        anchor_verb = c.trigger if c.trigger.pos_ in ("VERB", "AUX") else self.matcher.governor(c.trigger)
+        if p.pos == "ADJ" or p.frame in ("request", "appeal", "deny", "threat"):
+            anchor_verb = anchor_verb or next((t for t in c.trigger.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        if p.pos == "NOUN" and (anchor_verb is None or anchor_verb.lemma_.lower() not in
+                                self.d.words["support_verbs"] | self.d.words["occur_verbs"]):
+            anchor_verb = None  # "the Geneva summit" is a reference back, not today's news
+        if c.speaker_how == "quote" or any(x.basis == "dyad" for x in sources + targets):
+            anchor_verb = None  # what a quote recounts, or a borrowed dyad, is not the day's news by itself
+        when, when_text, basis, date_adj = date_event(c, roots, cands, s.text, a.doc.published, anchor_verb)
+        if when is None and basis is None and a.doc.published and mode is None and c.speaker_how in ("quote", "reporting") \
+                and cameo_code[:2] in VERBAL_ROOTS and side(sources[0].actor) == side(c.speaker.actor) \
+                and not any(w in s.text.lower() for w in BACKGROUND):
+            # a statement made in the article's own quote is dated by the article
+            when, basis, date_adj = a.doc.published, "publication", -0.05
+        if mode is None and (is_historical(when, a.doc.published) or (when and basis == "explicit" and _background(c.trigger))):
+            mode = "historical"
+        place = locate(c, lambda t: parties.mention_at(t) is not None)
+        for src, tgt in pairs:
+            if tgt is not None and side(src.actor) == side(tgt.actor) and root not in DOMESTIC_ROOTS:
+                continue
+            if tgt is not None and src.actor.actor_id == tgt.actor.actor_id:
+                continue
+            if tgt is None and p.needs_target:
+                continue
+            code = cameo_code
+            if code == "040" and place and tgt is not None and place.get("country") and \
+                    place["country"] not in (src.actor.country, tgt.actor.country) and src.actor.country and tgt.actor.country:
+                code = "044"  # met at a third location
+            entry = self.table.get(code) or self.table.get(code[:3]) or self.table[code[:2]]
+            conf = (0.7 if p.pos == "VERB" else 0.6 if p.pos == "NOUN" else 0.55) + (0.1 if p.needs else 0.0)
+            conf += BASIS_WEIGHT.get(src.basis, 0.0) + (0.05 if tgt is not None else 0.0) + date_adj + basis_extra
+            conf -= 0.1 if c.source_role in ("subj",) and p.pos == "NOUN" else 0.0
+            conf -= 0.05 if tgt is not None and tgt.basis in ("pronoun", "dyad") else 0.0
+            conf = round(max(0.05, min(0.99, conf)), 2)
+            if conf < MIN_CONFIDENCE:
+                continue
+            out.append(Event(event_id="", doc_id=a.doc.doc_id, sentence=s.text, span=(s.start, s.end),
+                             source=src.actor, target=tgt.actor if tgt else None, cameo=entry.code,
+                             plover=entry.plover, mode=entry.plover_mode, quad_class=entry.quad_class,
+                             goldstein=entry.goldstein, date=when, date_text=when_text, date_basis=basis,
+                             location=place, aux_mode=mode, confidence=conf, trigger=c.text,
+                             symmetric=p.symmetric and tgt is not None))
+        return out
+
+    def _occurs(self, c: Candidate) -> bool:
+        """"the meeting took place", "talks were held": a nominal event reported without its parties."""
+        noun = c.trigger if c.pattern.pos == "NOUN" else c.needed
+        if noun is None or noun.dep_ not in ("nsubj", "nsubjpass"):
+            return False
+        return noun.head.lemma_.lower() in self.d.words["occur_verbs"]
+
+    def _refine_dates(self, a: Annotation, events: list[Event]) -> None:
+        """"Late last week ... passed a resolution" followed by "... on July 9": a relative, vague date is
+        narrowed to a later explicit day in the same document when that day falls inside it."""
+        pub = parse_day(a.doc.published)
+        for e in events:
+            if e.date_basis != "relative" or not e.date_text or "week" not in e.date_text.lower() or not e.date:
+                continue
+            if pub is None:
+                continue
+            later = [t for t in a.times if t.span[0] > e.span[1] and t.value and len(t.value) == 10
+                     and t.span[0] - e.span[1] < 1500]
+            # the later day must fall inside the vague one: the same month (or day +-4) and within two weeks
+            # before publication, as "last week" requires
+            fits = [t for t in later if (d := parse_day(t.value)) and t.value.startswith(e.date[:7])
+                    and 0 <= (pub - d).days <= 14
+                    and (len(e.date) < 10 or abs((d - parse_day(e.date)).days) <= 4)]
+            if len({t.value for t in fits}) == 1:
+                e.date, e.date_text, e.date_basis = fits[0].value, f"{e.date_text} … {fits[0].text}", "explicit"
+
+
+def _background(tok) -> bool:
+    """Inside a relative clause about the past: "the crisis, which erupted in December 2016 when X expelled"."""
+    return any(a.dep_ == "relcl" and a.tag_ == "VBD" for a in [tok] + list(tok.ancestors))
+
+
+def _depth(tok, top) -> int:
+    n, t = 0, tok
+    while t is not top and t.head is not t and n < 20:
+        t, n = t.head, n + 1
+    return n
+
+
+def _key(e: Event) -> tuple:
+    if e.symmetric and e.target is not None:
+        # "held a phone conversation and discussed": one meeting of the same two sides, whatever words
+        return (e.cameo[:2], tuple(sorted((side(e.source), side(e.target)))), e.aux_mode)
+    return (e.cameo, e.source.actor_id, e.target.actor_id if e.target else None, e.aux_mode)
+
+
+def _rank(e: Event) -> tuple:
+    return (len(e.cameo), not e.cameo.endswith("0"), e.confidence)
+
+
+def _best(events: list[Event]) -> list[Event]:
+    """One event per (code, source, target) in a sentence: "dangerous and critical" is one comment."""
+    best: dict[tuple, Event] = {}
+    for e in events:
+        k = _key(e)
+        if k not in best or _rank(e) > _rank(best[k]):
+            best[k] = e
+    return [e for e in events if best.get(_key(e)) is e]

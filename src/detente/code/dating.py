@@ -1,0 +1,105 @@
+"""When an event happened: the time expression that governs the trigger, else the publication day for
+same-day news, else nothing."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from detente.types import TimeExpr
+
+from .match import Candidate
+
+BACKGROUND = ("previously", "earlier", "in recent years", "over the years", "in the past", "used to", "once again",
+              "repeatedly", "in recent months", "had been", "ago")
+
+
+def time_roots(times: list[TimeExpr], sdoc, offset: int) -> list[tuple[TimeExpr, object]]:
+    """Each time expression of the sentence with the token that heads it in the parse."""
+    out = []
+    for tx in times:
+        toks = [t for t in sdoc if offset + t.idx < tx.span[1] and offset + t.idx + len(t.text) > tx.span[0]]
+        if not toks:
+            continue
+        ids = {t.i for t in toks}
+        root = next((t for t in toks if t.head.i not in ids or t.head is t), toks[0])
+        out.append((tx, root))
+    return out
+
+
+def governs(root, anchors: set, stops: set) -> bool:
+    t = root
+    for _ in range(8):
+        if t.i in anchors:
+            return True
+        if t.i in stops or t.head is t or (t is not root and t.pos_ in ("VERB", "AUX")):
+            return False  # a time belongs to the first verb above it
+        t = t.head
+    return False
+
+
+def parse_day(value: Optional[str]) -> Optional[date]:
+    if not value or value.startswith("X"):
+        return None
+    parts = value.split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 12, int(parts[2]) if len(parts) > 2 else 28)
+    except (ValueError, IndexError):
+        return None
+
+
+def is_past(verb) -> bool:
+    """Past or present perfect ("met", "has met", "was held"), not past perfect ("had met")."""
+    if verb.tag_ == "VBD":
+        return True
+    if verb.tag_ == "VBN":
+        auxes = [ch.lower_ for ch in verb.children if ch.dep_ in ("aux", "auxpass")]
+        if "had" in auxes:
+            return False
+        return any(a in ("has", "have", "was", "were") for a in auxes)
+    return False
+
+
+def date_event(c: Candidate, roots: list[tuple[TimeExpr, object]], others: list[Candidate], sentence_text: str,
+               published: Optional[str], anchor_verb) -> tuple[Optional[str], Optional[str], Optional[str], float]:
+    """-> (date, date_text, date_basis, confidence adjustment)."""
+    usable = [(tx, r) for tx, r in roots if tx.value and tx.kind == "date"]
+    stops = {i for o in others if o is not c for i in o.anchors} - c.anchors
+    for tx, r in usable:
+        if governs(r, c.anchors, stops):
+            return tx.value, tx.text, tx.basis, 0.0
+    # a conjoined verb shares the head verb's time ("held consultations on July 9, and ... agreed"); a
+    # "when" clause shares its host's ("the crisis, which erupted in December 2016 when X expelled ...")
+    trig = c.trigger
+    if trig.dep_ == "advcl" and any(ch.lower_ == "when" for ch in trig.children):
+        for tx, r in usable:
+            if governs(r, {trig.head.i}, stops):
+                return tx.value, tx.text, tx.basis, -0.05
+    if trig.dep_ == "conj":
+        for tx, r in usable:
+            if governs(r, {trig.head.i}, stops):
+                return tx.value, tx.text, tx.basis, -0.05
+    free = [(tx, r) for tx, r in usable if not any(governs(r, o.anchors, set()) for o in others if o is not c)
+            and _clause(r) in {_clause(c.trigger)} | {trig.doc[i] for i in c.anchors}]
+    if len(usable) == 1 and free:
+        tx = free[0][0]
+        return tx.value, tx.text, tx.basis, -0.1
+    if usable:
+        return None, None, None, -0.05
+    low = sentence_text.lower()
+    if published and anchor_verb is not None and is_past(anchor_verb) and not any(w in low for w in BACKGROUND):
+        return published, None, "publication", -0.05
+    return None, None, None, 0.0
+
+
+def _clause(tok):
+    t = tok
+    for _ in range(8):
+        if t.pos_ in ("VERB", "AUX") or t.head is t:
+            return t
+        t = t.head
+    return t
+
+
+def is_historical(value: Optional[str], published: Optional[str], days: int = 365) -> bool:
+    when, pub = parse_day(value), parse_day(published)
+    return bool(when and pub and (pub - when).days > days)

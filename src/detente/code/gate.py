@@ -1,0 +1,63 @@
+"""Which sentences are worth a dependency parse: an actor is present and a trigger word is present."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from detente.types import Annotation, Quote, Sentence
+
+from .dictionary import Dictionary
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
+FIRST_PERSON = frozenset({"we", "us", "our", "ours", "i", "me", "my"})
+
+
+def _crude_lemmas(word: str) -> set[str]:
+    # Used only when the annotation carries no spaCy tokens: enough to not miss "held talks", "expelled".
+    w = word.lower()
+    out = {w}
+    for suf, rep in (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""),
+                     ("ing", "e"), ("ation", "e")):
+        if w.endswith(suf) and len(w) - len(suf) >= 3:
+            out.add(w[: len(w) - len(suf)] + rep)
+    for suf in ("ed", "ing"):  # "expelled", "shelling": a doubled consonant
+        stem = w[: -len(suf)]
+        if w.endswith(suf) and len(stem) >= 4 and stem[-1] == stem[-2]:
+            out.add(stem[:-1])
+    out |= {"hold"} if w in ("held", "holds", "holding") else set()
+    out |= {"meet"} if w in ("met",) else set()
+    return out
+
+
+def sentence_lemmas(annotation: Annotation, sentence: Sentence) -> set[str]:
+    doc = annotation.tokens
+    if doc is not None:
+        try:
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            if span is not None:
+                return {t.lemma_.lower() for t in span} | {t.lower_ for t in span}
+        except Exception:  # a Doc over other text: fall back to words
+            pass
+    lemmas: set[str] = set()
+    for m in _WORD.finditer(sentence.text):
+        lemmas |= _crude_lemmas(m.group())
+    return lemmas
+
+
+def quote_of(annotation: Annotation, sentence: Sentence) -> Optional[Quote]:
+    """The direct quote with a known speaker that overlaps this sentence, if any."""
+    for q in annotation.quotes:
+        if q.speaker is not None and q.span[0] < sentence.end and q.span[1] > sentence.start:
+            return q
+    return None
+
+
+def may_hold_event(annotation: Annotation, sentence: Sentence, dictionary: Dictionary, mentioned: bool) -> bool:
+    lemmas = sentence_lemmas(annotation, sentence)
+    if not lemmas & dictionary.triggers:
+        return False
+    if mentioned:
+        return True
+    if lemmas & set(dictionary.demonyms):
+        return True
+    return quote_of(annotation, sentence) is not None and bool(lemmas & FIRST_PERSON)

@@ -1,0 +1,256 @@
+"""Find event candidates in one parsed sentence: a trigger that fits a pattern, and its actors by dependency role."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .dictionary import Dictionary, Pattern
+from .parties import QUANTITY_NOUNS, Parties, Party, side
+
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+RELATIVE = frozenset({"which", "that", "who", "whom"})
+OBJECT_HOSTS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
+
+
+@dataclass
+class Candidate:
+    pattern: Pattern
+    trigger: object                     # spaCy Token
+    needed: Optional[object] = None     # the token that satisfied `needs`
+    anchors: set = field(default_factory=set)
+    sources: list = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    source_role: str = ""
+    target_role: str = ""
+    speaker: Optional[Party] = None
+    speaker_how: str = ""               # quote | reporting | according | subject
+    cameo: str = ""
+    inner: Optional["Candidate"] = None
+    absorbed: bool = False
+    drop: str = ""
+
+    @property
+    def i(self) -> int:
+        return self.trigger.i
+
+    @property
+    def text(self) -> str:
+        if self.needed is not None and self.needed.i != self.trigger.i:
+            a, b = sorted((self.trigger, self.needed), key=lambda t: t.i)
+            return a.doc[a.i: b.i + 1].text if b.i - a.i <= 4 else f"{self.trigger.text} {self.needed.text}"
+        return self.trigger.text
+
+
+def is_passive(tok) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def pobjs(prep) -> list:
+    return [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
+
+
+class Matcher:
+    def __init__(self, dictionary: Dictionary):
+        self.d = dictionary
+        self.w = dictionary.words
+
+    # -- triggers --------------------------------------------------------------------------------------
+    def candidates(self, sdoc, parties: Parties) -> list[Candidate]:
+        found: list[Candidate] = []
+        for tok in sdoc:
+            c = self._match(tok)
+            if c is not None:
+                found.append(c)
+        at = {c.i: c for c in found}
+        consumed = {c.needed.i for c in found if c.needed is not None and c.needed.i != c.i}
+        for c in found:
+            noun = at.get(c.needed.i) if c.needed is not None else None
+            if noun is not None and noun is not c and noun.pattern.needs and noun.cameo[:2] == c.cameo[:2]:
+                c.cameo = noun.cameo  # "held a phone conversation": the noun is the more specific (041)
+        found = [c for c in found if c.i not in consumed]
+        for c in found:
+            self._roles(c, parties)
+        return found
+
+    def _match(self, tok) -> Optional[Candidate]:
+        lemma, pos = tok.lemma_.lower(), tok.pos_
+        options = []
+        if pos in ("VERB", "NOUN", "PROPN"):
+            options = self.d.lookup(lemma, "NOUN" if pos in ("NOUN", "PROPN") else "VERB")
+        if pos in ("ADJ", "VERB"):  # "was encouraging" is tagged either way
+            options = options + [p for p in self.d.lookup(tok.lower_, "ADJ") + self.d.lookup(lemma, "ADJ")
+                                 if pos == "ADJ" or tok.tag_ in ("VBG", "VBN")]
+        for p in sorted(options, key=lambda p: not p.needs):
+            if p.needs:
+                needed = next((n for n in self._near(tok) if n.lemma_.lower() in p.needs or n.lower_ in p.needs), None)
+                if needed is None:
+                    continue
+            else:
+                needed = None
+            c = Candidate(pattern=p, trigger=tok, needed=needed, cameo=p.cameo)
+            c.anchors = {tok.i} | ({needed.i} if needed is not None else set())
+            gov = self.governor(tok)
+            if gov is not None:
+                c.anchors.add(gov.i)
+            return c
+        return None
+
+    def _near(self, tok) -> list:
+        out = []
+        for c in tok.children:
+            out.append(c)
+            if c.dep_ in ("prep", "agent"):
+                out.extend(pobjs(c))
+            if c.dep_ in OBJECT_HOSTS and c.lemma_.lower() in QUANTITY_NOUNS:
+                out.extend(g for p in c.children if p.dep_ == "prep" for g in pobjs(p))
+            if c.dep_ in ("dobj", "nsubjpass"):
+                out.extend(g for g in c.children if g.dep_ in ("compound", "amod"))
+        if tok.pos_ in ("ADJ", "NOUN", "PROPN"):
+            out.append(tok.head)
+        return out
+
+    def governor(self, tok):
+        """The verb a nominal event hangs from ("talks were held", "the meeting had taken place")."""
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return None
+        h = tok.head
+        if tok.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "oprd") and h.pos_ in ("VERB", "AUX"):
+            return h
+        if tok.dep_ == "pobj" and h.head.pos_ in ("VERB", "AUX"):
+            return h.head
+        return None
+
+    # -- roles -----------------------------------------------------------------------------------------
+    def _roles(self, c: Candidate, parties: Parties) -> None:
+        sp, how = self.speaker(c.trigger, parties)
+        c.speaker, c.speaker_how = sp, how
+        for role in c.pattern.source:
+            found = self.role(c, role, parties)
+            if found:
+                c.sources, c.source_role = found, role
+                break
+        if not c.sources and c.needed is not None and c.needed.pos_ in ("NOUN", "PROPN") and c.needed.i != c.i:
+            # "The Russian-US summit was held": the actors sit on the noun the verb needed
+            for role in ("poss", "compound", "between"):
+                found = self.role(c, role, parties, tok=c.needed)
+                if found:
+                    c.sources, c.source_role = found, role
+                    break
+        exclude = frozenset(side(p.actor) for p in c.sources)
+        for role in c.pattern.target:
+            found = [p for p in self.role(c, role, parties, exclude) if side(p.actor) not in exclude or role != "content"]
+            if found:
+                # a comment is about one other side: the first named in its content
+                c.targets, c.target_role = (found[:1] if role == "content" else found), role
+                break
+        # a pronoun source must not be the target it sits next to ("Ukraine, on whose border it deployed")
+        if c.sources and all(p.basis == "pronoun" for p in c.sources) and c.targets:
+            tsides = frozenset(side(p.actor) for p in c.targets)
+            if any(side(p.actor) in tsides for p in c.sources):
+                c.sources = [q for p in c.sources
+                             for q in [parties.at(c.trigger.doc[p.i], tsides)] if q is not None]
+
+    def role(self, c: Candidate, role: str, parties: Parties, exclude: frozenset = frozenset(), tok=None) -> list[Party]:
+        tok = tok if tok is not None else c.trigger
+        if role == "subj":
+            return [p for s in self.subjects(tok) for p in parties.phrase(s)]
+        if role == "speaker":
+            return [c.speaker] if c.speaker is not None else []
+        if role == "obj":
+            out = []
+            passive = is_passive(tok)
+            for ch in tok.children:
+                if (ch.dep_ == "nsubjpass") if passive else (ch.dep_ in ("dobj", "dative")):
+                    out.extend(parties.phrase(ch))
+            return out
+        if role == "poss":
+            return [p for ch in tok.children if ch.dep_ == "poss" for p in parties.phrase(ch)]
+        if role == "compound":
+            # every actor among the noun's modifiers: "the Russian-US summit", "US-Russian talks"
+            out = []
+            for t in parties.core(tok, appos=False):
+                if t.dep_ in ("poss", "det") or (t.head.dep_ == "poss" and t.head.head is tok):
+                    continue
+                p = parties.at(t, exclude)
+                if p is not None:
+                    out.append(p)
+            return out
+        if role == "content":
+            return parties.in_subtree(tok, exclude) or parties.in_subtree(self.clause(tok), exclude)
+        # a preposition: on the trigger, its object, or the word that satisfied `needs`
+        hosts = [tok] + [ch for ch in tok.children if ch.dep_ in OBJECT_HOSTS]
+        if c.needed is not None:
+            hosts.append(c.needed)
+        out = []
+        for h in hosts:
+            for ch in h.children:
+                if (ch.dep_ in ("prep", "agent", "dative") and ch.lower_ == role) or (role == "by" and ch.dep_ == "agent"):
+                    for o in pobjs(ch) or ([ch] if ch.dep_ == "dative" else []):
+                        found = parties.phrase(o)
+                        if not found:  # "from electronic addresses in US soil": one level deeper
+                            found = [p for pp in o.children if pp.dep_ == "prep" and pp.lower_ in ("in", "of")
+                                     for g in pobjs(pp) for p in parties.phrase(g)]
+                        out.extend(found)
+        return out
+
+    def subjects(self, tok, depth: int = 0) -> list:
+        if depth > 4:
+            return []
+        subj = [ch for ch in tok.children if ch.dep_ in ("nsubj", "csubj")]
+        if tok.pos_ in ("NOUN", "PROPN"):
+            gov = self.governor(tok)
+            if gov is not None and tok.dep_ in ("dobj", "attr", "oprd") and gov.lemma_.lower() in self.w["support_verbs"]:
+                return self.subjects(gov, depth + 1)
+            return []
+        if subj:
+            if subj[0].lower_ in RELATIVE and tok.dep_ == "relcl":
+                return [tok.head]
+            return subj
+        agents = [o for ch in tok.children if ch.dep_ == "agent" for o in pobjs(ch)]
+        if agents:
+            return agents
+        if is_passive(tok):
+            return []
+        h = tok.head
+        if tok.dep_ == "xcomp":
+            objs = [ch for ch in h.children if ch.dep_ in ("dobj",)]
+            if h.lemma_.lower() in self.w["object_control"] and objs:
+                return objs
+            return self.subjects(h, depth + 1)
+        if tok.dep_ in ("conj", "advcl") and h is not tok:
+            return self.subjects(h, depth + 1)
+        if tok.dep_ in ("acomp", "attr") and h.pos_ in ("AUX", "VERB"):
+            return self.subjects(h, depth + 1)
+        if tok.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN"):
+            # "his decision to launch talks", "Russia's readiness to meet"
+            return [ch for ch in h.children if ch.dep_ == "poss"]
+        return []
+
+    def clause(self, tok):
+        """The clause a trigger sits in: itself if a verb, else the nearest verb above it."""
+        t = tok
+        for _ in range(6):
+            if t.pos_ in ("VERB", "AUX") or t.head is t:
+                return t
+            t = t.head
+        return t
+
+    def speaker(self, tok, parties: Parties) -> tuple[Optional[Party], str]:
+        """Who says what the trigger's clause says: the quote's speaker, a reporting verb's subject, an
+        "according to" phrase, or else the nearest subject above."""
+        if parties.speaker is not None:
+            return Party(parties.speaker, "speaker", -1), "quote"
+        fallback = None
+        for a in [tok] + list(tok.ancestors):
+            if a.pos_ in ("VERB", "AUX", "ADJ"):
+                subj = [p for s in self.subjects(a) for p in parties.phrase(s, conj=False)]
+                if a.lemma_.lower() in self.w["reporting"] and a is not tok and subj:
+                    return subj[0], "reporting"
+                if fallback is None and subj:
+                    fallback = subj[0]
+            for ch in a.children:
+                if ch.dep_ == "prep" and ch.lower_ == "according":
+                    objs = [p for to in ch.children for o in pobjs(to) for p in parties.phrase(o, conj=False)]
+                    if objs:
+                        return objs[0], "according"
+        return (fallback, "subject") if fallback is not None else (None, "")

