@@ -8,6 +8,7 @@ new inputs adds to the store.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Optional
@@ -19,6 +20,46 @@ from detente.types import Actor, Document, Event, Incident, Mention, Quote
 
 def _json(value: Any) -> Optional[str]:
     return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _insert(con, table: str, rows: list[tuple]) -> None:
+    """executemany, which DuckDB refuses for an empty list."""
+    if rows:
+        con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+
+
+def _document_row(d: Document, run_id: str) -> tuple:
+    removed = [{"text": r.text, "reason": r.reason} for r in d.removed]
+    return (d.doc_id, d.source, d.url, d.status, d.duplicate_of, d.title, d.outlet, d.author, d.published,
+            d.published_basis, d.language, d.encoding, d.text, _json(removed), d.error, d.content_hash, run_id)
+
+
+def _mention_row(m: Mention) -> tuple:
+    a = m.actor
+    return (m.doc_id, m.span[0], m.span[1], m.text, a.actor_id, a.name, a.kind, a.country, a.org, a.sector, a.role,
+            m.basis)
+
+
+def _actor_json(a: Optional[Actor]) -> Optional[str]:
+    return _json(a.to_row()) if a else None
+
+
+def _quote_row(q: Quote) -> tuple:
+    return (q.quote_id, q.doc_id, q.text, q.span[0], q.span[1], _actor_json(q.speaker),
+            q.speaker.actor_id if q.speaker else None, q.cue)
+
+
+def _event_row(e: Event) -> tuple:
+    t = e.target
+    return (e.event_id, e.doc_id, e.sentence, e.span[0], e.span[1], _actor_json(e.source), _actor_json(t),
+            e.source.actor_id, e.source.country, t.actor_id if t else None, t.country if t else None,
+            e.cameo, e.plover, e.mode, e.quad_class, e.goldstein, e.date, e.date_text, e.date_basis,
+            _json(e.location), e.aux_mode, e.confidence, e.incident_id, e.trigger, e.symmetric)
+
+
+def _incident_row(i: Incident) -> tuple:
+    return (i.incident_id, i.date, _actor_json(i.source), _actor_json(i.target), i.cameo, i.plover,
+            i.num_mentions, i.num_sources, i.num_articles, _json(i.event_ids))
 
 
 def _actor_from(row_json: Optional[str]) -> Optional[Actor]:
@@ -41,69 +82,45 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @contextmanager
+    def _transaction(self):
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
     def write_run(self, run_id: str, docs: Iterable[Document], mentions: Iterable[Mention],
                   quotes: Iterable[Quote], events: Iterable[Event], run_info: dict[str, Any]) -> None:
         docs = list(docs)
-        ids = [d.doc_id for d in docs]
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
-            if ids:
+        # the same span may be found twice (NER and the matcher): keep one row per key
+        entity_rows = {(m.doc_id, m.span[0], m.span[1], m.actor.actor_id): _mention_row(m) for m in mentions}
+        with self._transaction() as con:
+            if docs:
                 con.execute("CREATE OR REPLACE TEMP TABLE run_docs (doc_id VARCHAR)")
-                con.executemany("INSERT INTO run_docs VALUES (?)", [(i,) for i in ids])
+                _insert(con, "run_docs", [(d.doc_id,) for d in docs])
                 for table in ("entities", "events", "quotes", "documents"):
                     con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM run_docs)")
-            con.executemany(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(d.doc_id, d.source, d.url, d.status, d.duplicate_of, d.title, d.outlet, d.author, d.published,
-                  d.published_basis, d.language, d.encoding, d.text,
-                  _json([{"text": r.text, "reason": r.reason} for r in d.removed]), d.error, d.content_hash, run_id)
-                 for d in docs])
-            rows = {}
-            for m in mentions:  # the same span may be found twice (NER and the matcher): keep one row
-                rows[(m.doc_id, m.span[0], m.span[1], m.actor.actor_id)] = (
-                    m.doc_id, m.span[0], m.span[1], m.text, m.actor.actor_id, m.actor.name, m.actor.kind,
-                    m.actor.country, m.actor.org, m.actor.sector, m.actor.role, m.basis)
-            con.executemany("INSERT INTO entities VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", list(rows.values()))
-            con.executemany(
-                "INSERT INTO quotes VALUES (?,?,?,?,?,?,?,?)",
-                [(q.quote_id, q.doc_id, q.text, q.span[0], q.span[1], _json(q.speaker.to_row() if q.speaker else None),
-                  q.speaker.actor_id if q.speaker else None, q.cue) for q in quotes])
-            con.executemany(
-                "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(e.event_id, e.doc_id, e.sentence, e.span[0], e.span[1], _json(e.source.to_row()),
-                  _json(e.target.to_row() if e.target else None), e.source.actor_id, e.source.country,
-                  e.target.actor_id if e.target else None, e.target.country if e.target else None,
-                  e.cameo, e.plover, e.mode, e.quad_class, e.goldstein, e.date, e.date_text, e.date_basis,
-                  _json(e.location), e.aux_mode, e.confidence, e.incident_id, e.trigger, e.symmetric)
-                 for e in events])
+            _insert(con, "documents", [_document_row(d, run_id) for d in docs])
+            _insert(con, "entities", list(entity_rows.values()))
+            _insert(con, "quotes", [_quote_row(q) for q in quotes])
+            _insert(con, "events", [_event_row(e) for e in events])
             con.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?)",
                         (run_id, run_info.get("started"), run_info.get("finished"),
                          _json(run_info.get("inputs")), _json(run_info.get("counts"))))
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def replace_incidents(self, incidents: Iterable[Incident]) -> None:
         """Incidents are a corpus-level view: recomputed over every stored event and swapped in at once."""
         incidents = list(incidents)
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction() as con:
             con.execute("DELETE FROM incidents")
-            con.executemany(
-                "INSERT INTO incidents VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(i.incident_id, i.date, _json(i.source.to_row()), _json(i.target.to_row() if i.target else None),
-                  i.cameo, i.plover, i.num_mentions, i.num_sources, i.num_articles, _json(i.event_ids))
-                 for i in incidents])
-            con.execute("UPDATE events SET incident_id = NULL")
-            con.executemany("UPDATE events SET incident_id = ? WHERE event_id = ?",
-                            [(i.incident_id, e) for i in incidents for e in i.event_ids])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            _insert(con, "incidents", [_incident_row(i) for i in incidents])
+            con.execute("CREATE OR REPLACE TEMP TABLE links (event_id VARCHAR, incident_id VARCHAR)")
+            _insert(con, "links", [(e, i.incident_id) for i in incidents for e in i.event_ids])
+            con.execute("UPDATE events SET incident_id = (SELECT l.incident_id FROM links l "
+                        "WHERE l.event_id = events.event_id)")
 
     # --- reading back -------------------------------------------------------------------------------------
     def events(self) -> list[Event]:
