@@ -73,10 +73,9 @@ def build_brief(docs: list[Document], events: list[Event], quotes: list[Quote],
     for e in events:
         if e.incident_id is None and e.date and e.aux_mode in ("future",):
             brief.timeline.append(TimelineEntry(e.date, dyad_label(e), _what(e), e.aux_mode, e.sentence, by_id[e.doc_id]))
-    brief.timeline.sort(key=lambda t: (t.date.replace("X", "0"), t.dyad))
-
-    ranked = sorted(quotes, key=lambda q: (q.speaker is None, -len(q.text)))
-    brief.quotes = [(q, by_id[q.doc_id]) for q in ranked[:max_quotes] if q.doc_id in by_id]
+    # dates with an unknown year ("XXXX-06") go last: they cannot be placed among the others
+    brief.timeline.sort(key=lambda t: (t.date.startswith("X"), t.date, t.dyad))
+    brief.quotes = key_quotes(quotes, by_id, max_quotes)
 
     # Cooperation–conflict trend per dyad: mean Goldstein weight per month of factual, dated events.
     per = defaultdict(lambda: defaultdict(list))
@@ -87,6 +86,19 @@ def build_brief(docs: list[Document], events: list[Event], quotes: list[Quote],
     for pair, months in sorted(per.items(), key=lambda kv: -sum(len(v) for v in kv[1].values())):
         brief.trends[pair] = [TrendPoint(m, sum(v) / len(v), len(v)) for m, v in sorted(months.items())]
     return brief
+
+
+def key_quotes(quotes: list[Quote], by_id: dict[str, Document], limit: int, per_document: int = 3):
+    """Attributed quotes, the longest of each document first, taken in turns so that no one article fills the list."""
+    per_doc: dict[str, list[Quote]] = defaultdict(list)
+    for q in quotes:
+        if q.speaker is not None and q.doc_id in by_id and len(q.text.split()) >= 4:
+            per_doc[q.doc_id].append(q)
+    queues = [sorted(qs, key=lambda q: -len(q.text))[:per_document] for _, qs in sorted(per_doc.items())]
+    chosen = []
+    for rank in range(per_document):
+        chosen += [(qs[rank], by_id[qs[rank].doc_id]) for qs in queues if rank < len(qs)]
+    return chosen[:limit]
 
 
 def _what(e: Event) -> str:
