@@ -2,6 +2,7 @@
 broken records."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -187,3 +188,112 @@ def test_prose_with_cue_words_is_kept():
     doc = clean_record(Record(source="prose.txt", text=text))
     assert doc.title == "Talks on strategic stability"
     assert len(doc.text.split("\n")) == 3, doc.removed
+
+
+# --- the bundled sample corpus (examples/corpus, ours) and look-alike pages of our own ---------------------
+
+from pathlib import Path  # noqa: E402
+
+CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+
+
+def _corpus_doc(name):
+    (record,) = iter_records([str(CORPUS / name)])
+    return clean_record(record)
+
+
+def test_corpus_html_error_page_is_an_error_page():
+    doc = _corpus_doc("meridiantimes_page-not-found.html")
+    assert doc.status == ERROR_PAGE and doc.text == "" and doc.title is None
+    stubs = _removed_as(doc, "error_stub")
+    assert "404" in stubs and any(s.startswith("The article you requested") for s in stubs)
+
+
+STUB_PAGE = """<html><head><title>Page not found | The Lakeside Courier</title></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<main><h1>404</h1><p>We are sorry, but the story you were looking for cannot be found. It might have been removed.</p>
+<p>Please go back to the homepage.</p></main>
+<footer><p>© 2024 The Lakeside Courier Ltd.</p></footer></body></html>"""
+
+
+def test_html_stub_page_of_our_own_is_an_error_page():
+    doc = clean_record(Record(source="stub.html", text=STUB_PAGE, is_html=True))
+    assert doc.status == ERROR_PAGE and doc.title is None and doc.text == ""
+
+
+def test_corpus_dotted_date_site_line_and_stubs():
+    doc = _corpus_doc("novayaline_istanbul-embassy-talks.txt")
+    assert doc.status == ARTICLE
+    assert doc.title == "Russia, US hold second round of Istanbul talks on embassy work"
+    assert doc.published == "2025-04-10" and doc.published_basis == "text_header"
+    assert doc.outlet == "NovayaLine"
+    assert len(_removed_as(doc, "error_stub")) == 2 and "Error 404" not in doc.text
+    assert _removed_as(doc, "navigation")[0] == "NovayaLine - English edition"
+    assert _removed_as(doc, "copyright")[0].startswith("(c) NovayaLine")
+    assert doc.text.startswith("Russian and American diplomats met") and "Also on Thursday, Russia freed" in doc.text
+
+
+def test_site_line_dotted_date_and_copyright_of_our_own():
+    text = ("Harbour Gazette | International\nNews\nWorld\nSorry! Error 404: this page is not available.\n"
+            "03.11.2023 08:40\nEnvoys meet again in Vienna on missile limits\n"
+            "Delegations from both capitals met in Vienna on Friday and agreed to keep talking about missile limits.\n"
+            "The talks will resume next month, officials said after the session ended.\n"
+            "(c) Harbour Gazette, 2023. Quoting is allowed with a link to the source.\n")
+    doc = clean_record(Record(source="g.txt", text=text))
+    assert doc.title == "Envoys meet again in Vienna on missile limits"
+    assert doc.published == "2023-11-03" and doc.outlet == "Harbour Gazette"
+    assert doc.text.split("\n")[0].startswith("Delegations") and len(doc.text.split("\n")) == 2
+
+
+def test_corpus_headline_after_403_stub():
+    doc = _corpus_doc("eastbound_geneva-security-talks.txt")
+    assert doc.title == "US, Russia end Geneva security talks with no breakthrough on NATO"
+    assert doc.outlet in ("Eastbound", "Eastbound News") and doc.author == "Pavel Tormund"
+    assert doc.published == "2022-01-10"
+    assert len(_removed_as(doc, "error_stub")) == 3 and "requested URL" not in doc.text
+    assert _removed_as(doc, "related_link") == ["Also on Eastbound: Kazakhstan unrest: Russian-led troops begin to arrive"]
+    assert _removed_as(doc, "disclaimer")[0].startswith("Disclaimer:")
+    assert doc.text.startswith("GENEVA, Jan 10") and len(doc.text.split("\n")) == 7
+
+
+@pytest.mark.parametrize("name,outlet", [("capitalcourier_helsinki-summit.html", "Capital Courier"),
+                                         ("gulfmeridian_riyadh-talks.txt", "Gulf Meridian"),
+                                         ("harborline_ankara-prisoner-exchange.txt", "Harborline")])
+def test_corpus_outlet_from_the_page_itself(name, outlet):
+    assert _corpus_doc(name).outlet == outlet
+
+
+def test_corpus_bio_menu_and_share_row():
+    doc = _corpus_doc("harborline_ankara-prisoner-exchange.txt")
+    assert doc.author == "Rachel Amsel" and _removed_as(doc, "author_bio")[0].startswith("Rachel Amsel is")
+    assert _removed_as(doc, "navigation")[:5] == ["HARBORLINE", "News", "World", "US Politics", "Opinion"]
+    assert "Facebook | X | Email | Copy link" in _removed_as(doc, "prompt")
+    assert _removed_as(doc, "related_link") == ["Also on Harborline: Heat records fall across the Southwest for third straight week"]
+
+
+def test_corpus_every_document_clean():
+    records = list(iter_records([str(CORPUS)]))
+    docs = [clean_record(r) for r in records]
+    assert len(docs) == 21
+    assert [d.source for d in docs if d.status == ERROR_PAGE] == [str(CORPUS / "meridiantimes_page-not-found.html")]
+    furniture = re.compile(r"^(also on [\w ]+:|read also|share|disclaimer|\(c\)|©|oops|sorry|403|404)|cookies|"
+                           r"requested url|is not responsible|may not be reproduced", re.I)
+    for doc in docs:
+        if doc.status == ERROR_PAGE:
+            continue
+        paragraphs = doc.text.split("\n")
+        assert doc.status == ARTICLE and doc.title and doc.outlet and doc.published, doc.source
+        assert doc.title not in paragraphs and len(set(paragraphs)) == len(paragraphs), doc.source
+        assert not [p for p in paragraphs if furniture.search(p)], doc.source
+        assert all(r.reason in REMOVAL_REASONS for r in doc.removed)
+
+
+def test_prose_near_stub_and_bio_wording_is_kept():
+    text = ("Inspectors return to the plant\n"
+            "The document could not be found in the ministry archive, officials said on Monday.\n"
+            "Files may have been removed from the site before the inspectors arrived, the agency said.\n"
+            "Also on Monday, the two delegations agreed to meet again in Vienna next month.\n"
+            "Evan Brook is a reporter for a regional newspaper and was detained in March, his lawyer said.\n")
+    doc = clean_record(Record(source="prose2.txt", text=text))
+    assert doc.title == "Inspectors return to the plant"
+    assert len(doc.text.split("\n")) == 4, doc.removed

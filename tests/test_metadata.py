@@ -84,3 +84,43 @@ def test_language_guess():
     assert guess_language("Министр иностранных дел России заявил, что переговоры продолжатся в Женеве.") == "ru"
     assert guess_language("Le ministre a déclaré que les négociations sur la stabilité stratégique vont reprendre.") == "fr"
     assert guess_language("12345 67") is None
+
+
+def test_dotted_dates_are_day_first_slashes_stay_ambiguous():
+    assert header_date("10.04.2025 20:12") == (date(2025, 4, 10), False)
+    assert parse_date("03.04.2021") == date(2021, 4, 3)
+    assert parse_date("03/04/2021") is None                 # day or month first: unknowable
+    assert parse_date("Sat, 03/04/2021") == date(2021, 4, 3)  # the weekday settles it
+    assert parse_date("13/04/2021") == date(2021, 4, 13)
+
+
+def test_outlet_from_page_title_copyright_and_site_line():
+    from detente.clean.lines import _generic_word
+    from detente.clean.metadata import copyright_outlet, site_name_line, tidy_author, title_site
+    assert title_site("Envoys meet in Vienna - The Lakeside Courier", "Envoys meet in Vienna") == "The Lakeside Courier"
+    assert title_site("The Lakeside Courier | Envoys meet in Vienna", "Envoys meet in Vienna") == "The Lakeside Courier"
+    assert title_site("Envoys meet in Vienna", "Envoys meet in Vienna") is None
+    assert copyright_outlet(["© 2019 Lakeside Courier Media Group. All rights reserved."]) == "Lakeside Courier"
+    assert copyright_outlet(["(c) Ostwind, 2024. Quoting requires a link."]) == "Ostwind"
+    assert copyright_outlet(["The Lakeside Courier © 2020."]) == "The Lakeside Courier"
+    assert copyright_outlet(["All rights reserved."]) is None
+    # a masthead at the top whose name recurs in the furniture; menu words never count
+    assert site_name_line(["LAKESIDE COURIER", "News"], ["Lakeside Courier is not responsible for external sites."],
+                          _generic_word) == (0, "Lakeside Courier")
+    assert site_name_line(["News", "World"], ["More from World"], _generic_word) is None
+    assert tidy_author("Jane Doe; Lakeside Courier staff", "Lakeside Courier") == "Jane Doe"
+    assert tidy_author("Jane Doe covers defence; Security", None) == "Jane Doe"
+    assert tidy_author("Wire staff", None) == "Wire staff"
+
+
+def test_outlet_and_bio_in_plain_text():
+    text = (f"OSTWIND NEWS\nHome\nWorld\nOpinion\nTalks resume in Vienna next month\n{LEAD}\n"
+            f"{LEAD.replace('Officials', 'Diplomats')}\nShare this article\nFacebook | X | Email\n"
+            "Jane Doe is Ostwind's Vienna correspondent. She has covered arms control since 2012.\n"
+            "Ostwind News does not accept liability for the content of external links.\n")
+    doc = _doc(text)
+    assert doc.outlet == "Ostwind News" and doc.author == "Jane Doe"
+    assert doc.title == "Talks resume in Vienna next month" and len(doc.text.split("\n")) == 2
+    reasons = {r.text: r.reason for r in doc.removed}
+    assert reasons["OSTWIND NEWS"] == reasons["World"] == reasons["Opinion"] == "navigation"
+    assert reasons["Facebook | X | Email"] == "prompt" and reasons[text.split("\n")[-3]] == "author_bio"

@@ -1,6 +1,7 @@
 """Main text and metadata from HTML with trafilatura, tuned for speed and for honest dates."""
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +11,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+_PAGE_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 _LANG_ATTR = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
 
 
@@ -21,6 +23,7 @@ class HtmlExtract:
     author: Optional[str] = None
     sitename: Optional[str] = None
     lang: Optional[str] = None      # the <html lang> attribute
+    page_title: Optional[str] = None  # the raw <title>, often "Headline | Site"
 
 
 def _date_params() -> dict:
@@ -31,6 +34,8 @@ def _date_params() -> dict:
 def extract_html(html: str, url: Optional[str] = None) -> HtmlExtract:
     m = _LANG_ATTR.search(html[:4096])
     lang = m.group(1) if m else None
+    m = _PAGE_TITLE.search(html[:20000])
+    page_title = _clean(htmllib.unescape(m.group(1))) if m else None
     result = None
     try:
         result = trafilatura.bare_extraction(
@@ -41,7 +46,8 @@ def extract_html(html: str, url: Optional[str] = None) -> HtmlExtract:
         result = None
     if result is not None and (result.text or "").strip():
         return HtmlExtract(text=result.text, title=_clean(result.title), date=result.date,
-                           author=_clean(result.author), sitename=_clean(result.sitename), lang=lang)
+                           author=_clean(result.author), sitename=_clean(result.sitename), lang=lang,
+                           page_title=page_title)
     # no main text found (tiny or broken page): keep every text node and let the line cleaner judge
     text = trafilatura.html2txt(html) or ""
     meta = None
@@ -51,7 +57,7 @@ def extract_html(html: str, url: Optional[str] = None) -> HtmlExtract:
         meta = None
     return HtmlExtract(text=text, title=_clean(getattr(meta, "title", None)), date=getattr(meta, "date", None),
                        author=_clean(getattr(meta, "author", None)), sitename=_clean(getattr(meta, "sitename", None)),
-                       lang=lang)
+                       lang=lang, page_title=page_title)
 
 
 def _clean(value: Optional[str]) -> Optional[str]:

@@ -6,9 +6,14 @@ from typing import Optional
 
 from detente.clean.html import HtmlExtract, extract_html, page_blocks
 from detente.clean.language import guess_language
-from detente.clean.lines import classify_dropped, clean_lines
-from detente.clean.metadata import choose_outlet, choose_published
+from detente.clean.dates import header_date
+from detente.clean.lines import classify_dropped, clean_lines, is_error_stub, page_site
+from detente.clean.metadata import (byline_author, choose_outlet, choose_published, copyright_outlet, dated_byline,
+                                    tidy_author, title_site)
+from detente.types import Removed
 from detente.types import ARTICLE, EMPTY, ERROR_PAGE, NOT_TEXT, Document, Record
+
+STUB_PAGE_WORDS = 80  # a page titled "404" with less text than this is an error page
 
 
 def document_id(record: Record) -> str:
@@ -41,25 +46,74 @@ def _clean_into(doc: Document, record: Record) -> None:
     extract: Optional[HtmlExtract] = extract_html(record.text, record.url) if record.is_html else None
     body = extract.text if extract else record.text
     known_title = record.title or (extract.title if extract else None)
+    page_title = extract.page_title if extract else None
+    # a page whose title is an error stub ("404", "Page not found | Site") is an error page unless it has real text
+    stub_title = is_error_stub(known_title) or (page_title is not None and is_error_stub(page_title.split(" | ")[0]))
+    if is_error_stub(known_title):
+        known_title = None
     lines = clean_lines(body, known_title)
     doc.text = "\n".join(lines.paragraphs)
     doc.removed = lines.removed
-    if extract is not None:  # what the extractor left out is removed too, and must say why
-        doc.removed = classify_dropped(page_blocks(record.text), body) + doc.removed
     doc.title = lines.title or known_title
-    if lines.has_article:
+    if is_error_stub(doc.title):
+        doc.title = None
+    blocks: list[str] = []
+    if extract is not None:  # what the extractor left out is removed too, and must say why
+        blocks = page_blocks(record.text)
+        doc.removed = classify_dropped(blocks, body, doc.title) + doc.removed
+    words = len(doc.text.split())
+    if lines.has_article and not (stub_title and words < STUB_PAGE_WORDS):
         doc.status = ARTICLE
-    elif not lines.paragraphs and not lines.removed:
+    elif not lines.paragraphs and not doc.removed:
         doc.status = EMPTY
-    elif lines.removed or not lines.paragraphs:
+    elif doc.removed or not lines.paragraphs or stub_title:
         doc.status = ERROR_PAGE  # only a stub or site furniture was there
     else:
         doc.status = ARTICLE     # short, but nothing in it looked like furniture
+    if doc.status == ERROR_PAGE:
+        doc.title = None if stub_title else doc.title
+    header = lines.header_date
+    if header is None and extract is not None and not extract.date:
+        header = _dropped_date(doc.removed)
     doc.published, doc.published_basis = choose_published(
         record_field=record.published, html_date=extract.date if extract else None, url=record.url,
-        header=lines.header_date, paragraphs=lines.paragraphs, text=doc.text)
+        header=header, paragraphs=lines.paragraphs, text=doc.text)
+    site = lines.site
+    if extract is not None:
+        removed_texts = [r.text for r in doc.removed]
+        masthead = page_site(doc.removed, removed_texts)
+        site = title_site(page_title, doc.title) or masthead or site
     doc.outlet = choose_outlet(record_outlet=record.outlet, html_site=extract.sitename if extract else None,
-                               paragraphs=lines.paragraphs, url=record.url)
-    doc.author = (extract.author if extract else None) or lines.author
+                               paragraphs=lines.paragraphs, url=record.url, page_site=site,
+                               copyright_site=copyright_outlet([r.text for r in doc.removed if r.reason == "copyright"]))
+    doc.author = tidy_author((extract.author if extract else None) or lines.author or _dropped_author(doc.removed),
+                             doc.outlet)
+    if doc.author:
+        _author_credit_lines(doc.removed, doc.author)
     doc.language = guess_language(doc.text or body, extract.lang if extract else None)
     doc.content_hash = hashlib.sha1(doc.text.encode("utf-8")).hexdigest() if doc.text else None
+
+
+def _dropped_date(removed: list[Removed]):
+    for r in removed:
+        if r.reason == "metadata":
+            found = header_date(r.text)
+            when = found[0] if found else dated_byline(r.text)
+            if when:
+                return when
+    return None
+
+
+def _dropped_author(removed: list[Removed]) -> Optional[str]:
+    for r in removed:
+        if r.reason == "metadata" and (name := byline_author(r.text)):
+            return name
+    return None
+
+
+def _author_credit_lines(removed: list[Removed], author: str) -> None:
+    """A short furniture line that opens with the author's name ("Jane Doe · The Gazette") credits the author."""
+    for r in removed:
+        if r.reason == "navigation" and len(r.text.split()) <= 8 and r.text.startswith(author) \
+                and r.text[len(author):len(author) + 1] in ("", " ", ",", "·", "|"):
+            r.reason = "author_bio"
