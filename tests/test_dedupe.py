@@ -50,3 +50,13 @@ def test_unreadable_records_are_left_alone():
     empty = d.check(doc("a", "", status="empty"))
     again = d.check(doc("b", "", status="empty"))
     assert empty.status == again.status == "empty" and again.duplicate_of is None
+
+
+def test_in_a_corpus_the_later_published_copy_is_the_duplicate():
+    from detente.pipeline import dedupe_corpus
+    later = doc("later", STORY)
+    later.published = "2021-02-04"
+    earlier = doc("earlier", STORY)
+    earlier.published = "2021-02-03"
+    dedupe_corpus([later, earlier])
+    assert earlier.status == "article" and later.duplicate_of == "earlier"

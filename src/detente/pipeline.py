@@ -58,15 +58,28 @@ def clean_stream(records: Iterable[Record], workers: int = 1) -> Iterator[Docume
         yield from pool.imap(clean_record, records, chunksize=8)
 
 
-def read_clean_dedupe(inputs: list[str], workers: int = 1, on_document: Optional[Callable[[Document], None]] = None,
-                      stdin=None) -> Iterator[Document]:
-    """The document half of the flow, streaming: every input record comes out once, cleaned and deduplicated."""
-    deduper = Deduper()
+def read_clean(inputs: list[str], workers: int = 1, on_document: Optional[Callable[[Document], None]] = None,
+               stdin=None) -> Iterator[Document]:
+    """Every input record comes out once, cleaned, in input order."""
     for doc in clean_stream(iter_records(inputs, stdin=stdin), workers):
-        deduper.check(doc)
         if on_document:
             on_document(doc)
         yield doc
+
+
+def read_clean_dedupe(inputs: list[str], workers: int = 1, stdin=None) -> Iterator[Document]:
+    """The document half of the flow as a stream, for archives too large to hold: the first copy read is the original."""
+    deduper = Deduper()
+    for doc in read_clean(inputs, workers, stdin=stdin):
+        yield deduper.check(doc)
+
+
+def dedupe_corpus(docs: list[Document]) -> list[Document]:
+    """Mark duplicates so that the earliest published copy is the original (undated copies last, then input order)."""
+    deduper = Deduper()
+    for i in sorted(range(len(docs)), key=lambda i: (docs[i].published is None, docs[i].published or "", i)):
+        deduper.check(docs[i])
+    return docs
 
 
 def _run_id(inputs: list[str]) -> str:
@@ -92,8 +105,8 @@ def run(inputs: list[str], out_dir: Path, db_path: Optional[Path] = None, worker
 
     t = time.perf_counter()
     bar.start("read + clean + dedupe", None)
-    docs = list(read_clean_dedupe(inputs, workers, on_document=lambda d: bar.advance("read + clean + dedupe"),
-                                  stdin=stdin))
+    docs = dedupe_corpus(list(read_clean(inputs, workers, on_document=lambda d: bar.advance("read + clean + dedupe"),
+                                         stdin=stdin)))
     result.documents = docs
     result.timings["read+clean+dedupe"] = time.perf_counter() - t
 
