@@ -1,14 +1,15 @@
 """Detente benchmark: throughput and peak memory, as ratios against baselines measured in the same run.
 
-    .venv/bin/python bench/run.py [--docs 20000] [--language-docs 300]
+    .venv/bin/python bench/run.py [--docs 20000] [--language-copies 5]
 
 Each measurement runs in a fresh process, so peak memory (max RSS of the process and of its pool
 workers) belongs to that measurement alone.
 
 - documents: read+clean+dedupe over a generated corpus, against the baseline of reading alone
   (open, decode, split records); run at a quarter and at the whole corpus to show memory stays flat.
-- language: annotate+code (light spaCy pass over every sentence, full parse only where an event may be),
-  against the baseline of the full spaCy pipeline over the same texts.
+- language: annotate+code (light spaCy pass over every sentence, the parser only where an event may be)
+  over real news text (the sample corpus and the seeds), against the baseline of the full spaCy pipeline
+  over the same texts.
 - whole run: `detente run` on the bundled sample corpus, coded sentences per second end to end.
 """
 from __future__ import annotations
@@ -39,7 +40,7 @@ def peak_mb() -> dict[str, float]:
 def m_read(corpus: str, limit: int) -> dict:
     from detente.read import iter_records
     t = time.perf_counter()
-    n = sum(1 for _ in zip(range(limit), iter_records([corpus])))
+    n = sum(1 for _ in iter_records([_limited(corpus, limit)]))
     return {"docs": n, "seconds": time.perf_counter() - t}
 
 
@@ -64,10 +65,12 @@ def _limited(corpus: str, limit: int) -> str:
     return str(dest)
 
 
-def _language_docs(corpus: str, limit: int):
+def _language_docs(corpus: str, copies: int):
+    """Real news text: the sample corpus (and the seeds, when ../shared is there), `copies` times over."""
     from detente.pipeline import read_clean_dedupe
-    docs = [d for d in read_clean_dedupe([_limited(corpus, limit)], workers=1) if d.status == "article"]
-    return docs
+    inputs = [str(REPO / "examples" / "corpus")] + [str(p) for p in [REPO.parent / "shared" / "seeds"] if p.is_dir()]
+    docs = [d for d in read_clean_dedupe(inputs) if d.status == "article"]
+    return docs * copies
 
 
 def m_language(corpus: str, limit: int) -> dict:
@@ -126,7 +129,7 @@ def measure(name: str, corpus: str, limit: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=20000)
-    ap.add_argument("--language-docs", type=int, default=300)
+    ap.add_argument("--language-copies", type=int, default=5, help="passes over the real-text sample")
     ap.add_argument("--measure")
     ap.add_argument("--corpus")
     ap.add_argument("--limit", type=int, default=0)
@@ -152,8 +155,8 @@ def main() -> None:
         r = measure("documents", str(corpus), limit)
         rows.append((label, r["docs"], r["docs"] / r["seconds"], r, None))
 
-    lang = measure("language", str(corpus), args.language_docs)
-    full = measure("full_spacy", str(corpus), args.language_docs)
+    lang = measure("language", str(corpus), args.language_copies)
+    full = measure("full_spacy", str(corpus), args.language_copies)
     whole = measure("whole_run", str(REPO / "examples" / "corpus"), 0)
 
     base_rate = rows[0][2]
@@ -166,7 +169,7 @@ def main() -> None:
     print(f"memory growth from 1/4 to the whole corpus: x{w['peak_mb'] / q['peak_mb']:.2f} (main), "
           f"x{max(w['peak_worker_mb'], 1) / max(q['peak_worker_mb'], 1):.2f} (workers)")
 
-    print(f"\n== language: annotate+code vs the full spaCy pipeline ({lang['docs']} articles, {lang['words']} words) ==")
+    print(f"\n== language: annotate+code vs the full spaCy pipeline ({lang['docs']} articles of real news, {lang['words']} words) ==")
     st = lang["stats"]
     parsed, seen = st.get("sentences_parsed", 0), st.get("sentences_seen", 0) or lang["sentences"]
     print(f"annotate+code:      {lang['sentences'] / lang['seconds']:8.0f} sentences/s  {lang['words'] / lang['seconds']:8.0f} words/s  "
