@@ -153,3 +153,41 @@ def test_quote_spans_point_into_text(annotator):
     text = 'Intro line.\n“Words inside the marks stay exactly as written,” Berg said.'
     q = only(quotes_of(annotator, text))
     assert text[q.span[0]:q.span[1]] == q.text
+
+
+# -- short quotes: attributed fragments are quotes, scare quotes are not
+
+def test_short_quote_called(annotator):
+    q = only(quotes_of(annotator, 'Tomas Berg called the proposal "premature and unhelpful" on Monday.'))
+    assert q.text == "premature and unhelpful" and q.speaker == BERG and q.cue == "called"
+
+
+def test_short_quote_after_said_that(annotator):
+    q = only(quotes_of(annotator, 'Berg told reporters that the first round had been "useful".'))
+    assert q.text == "useful" and q.speaker == BERG and q.cue == "told"
+
+
+def test_short_quote_with_pronoun_speaker(annotator):
+    q = only(quotes_of(annotator, 'Anna Korhonen rejected what she called an "unfriendly" step.'))
+    assert q.speaker == KORHONEN
+
+
+def test_scare_quotes_without_a_speaker_stay_out(annotator):
+    assert quotes_of(annotator, 'The "border formula" came up again at the talks on Monday.') == []
+    assert quotes_of(annotator, 'Berg flew home after the "grain corridor" meeting.') == []
+
+
+def test_speaker_before_an_aside(annotator):
+    q = only(quotes_of(annotator, 'Berg, speaking in Oslo, said the plan was "a step forward".'))
+    assert q.speaker == BERG and q.cue == "said"
+
+
+def test_speaker_of_a_participle_clause(annotator):
+    text = 'Anna Korhonen met Berg in Oslo, telling him: "We will meet again before the summer is over."'
+    q = only(quotes_of(annotator, text))
+    assert q.speaker == KORHONEN and q.cue == "telling"
+
+
+def test_appeal_with_colon(annotator):
+    q = only(quotes_of(annotator, 'Tomas Berg appealed to both sides: "Stop the shelling and talk."'))
+    assert q.speaker == BERG

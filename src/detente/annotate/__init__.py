@@ -118,8 +118,9 @@ class Annotator:
         sentences = split_sentences(sdoc)
         resolve = DocResolver(self.resolver, doc.published)  # one cache per document
         mentions, descriptions = self.mentions.find(doc, sdoc, sentences, resolve)
-        spans = find_quote_spans(doc.text)
-        regions = [(q.open_mark, (q.close_mark + 1) if q.close_mark is not None else q.end) for q in spans]
+        spans = find_quote_spans(doc.text, min_words=1)
+        regions = [(q.open_mark, (q.close_mark + 1) if q.close_mark is not None else q.end) for q in spans
+                   if not q.short]
         cues = find_cues(sdoc)
         linked = self.coref.link(doc, sdoc, sentences, mentions, descriptions, regions, cues, resolve)
         mentions = sorted(mentions + linked, key=lambda m: (m.span[0], m.span[1]))

@@ -92,6 +92,10 @@ class Coreference:
                    for c in cues if abs(c.start - mention.span[1]) < 40 or abs(mention.span[0] - c.end) < 40)
 
     def _description(self, doc, d: Description, history, index, resolve) -> Optional[Mention]:
+        if d.kind == "anaphor":
+            return self._anaphor(doc, d, history, resolve)
+        if d.kind == "group":
+            return self._group(doc, d, history, resolve)
         actor = None
         for m in reversed(history):
             a = m.actor
@@ -113,6 +117,40 @@ class Coreference:
         if actor is None:
             return None
         return Mention(doc.doc_id, d.text, d.span, actor, d.sentence, basis)
+
+    @staticmethod
+    def _anaphor(doc, d: Description, history, resolve) -> Optional[Mention]:
+        """"the alliance" -> the most recent organisation it can name (NATO); officials count for their body."""
+        for m in reversed(history):
+            a = m.actor
+            if d.anaphor.fits(a):
+                return Mention(doc.doc_id, d.text, d.span, a, d.sentence, "coref")
+            if a.kind == "person" and a.org and a.org in d.anaphor.ids and resolve is not None:
+                org = _actor(resolve(a.org))
+                if org is not None and org.actor_id == a.org:
+                    return Mention(doc.doc_id, d.text, d.span, org, d.sentence, "coref")
+        return None
+
+    def _group(self, doc, d: Description, history, resolve) -> Optional[Mention]:
+        """"his own intelligence agencies": the state of the person "his" stands for, with the group's sector."""
+        for m in reversed(history):
+            if m.sentence < d.sentence - 1 or m.span[0] >= d.span[0]:
+                continue
+            a = m.actor
+            if (d.gender == "n") == (a.kind == "person"):
+                continue
+            if a.kind == "person" and not self._gender_fits(a, d.gender):
+                continue
+            if not a.country:
+                return None
+            state = next((h.actor for h in history if h.actor.kind == "state" and h.actor.actor_id == a.country), None)
+            if state is None and resolve is not None:
+                state = _actor(resolve(a.country))
+                state = state if state is not None and state.actor_id == a.country else None
+            name = state.name if state is not None else a.country
+            actor = Actor(a.country, name, "state", a.country, None, d.sector, None)
+            return Mention(doc.doc_id, d.text, d.span, actor, d.sentence, "coref")
+        return None
 
     def _pronouns(self, sdoc, index, cues, quote_regions) -> list[_Pronoun]:
         lexicon = pronouns()
@@ -149,7 +187,10 @@ class Coreference:
         if actor is None and p.refers_to == "person":
             # loose translations call an institution "he" ("..., he adds" after "the ministry said")
             persons_near = [m for m in reversed(history) if near(m, PERSON_WINDOW) and fits(m.actor)]
-            if recent and recent[0].actor.kind != "person":
+            same = [m for m in history if m.sentence == p.sentence and m.span[1] <= p.span[0] and fits(m.actor)]
+            if same:  # "Grossi condemned what he called ...": the person of the same sentence, its subject first
+                actor = same[0].actor
+            elif recent and recent[0].actor.kind != "person":
                 actor = recent[0].actor
             elif persons_near:
                 actor = persons_near[0].actor

@@ -32,6 +32,20 @@ def _is_verb(tok) -> bool:
     return (tok.tag_.startswith("VB") and tok.tag_ != "VBG") or tok.lower_ in ("said", "says")
 
 
+def _participle(sdoc, i: int) -> bool:
+    """", saying …", ", telling him …", ", adding that …": a participle clause of the sentence's subject."""
+    return sdoc[i].tag_ == "VBG" and i > 0 and sdoc[i - 1].text == "," and sdoc[i].lower_ != "according"
+
+
+def _quote_follows(sdoc, i: int, window: int = 12) -> bool:
+    """A quotation mark within a few tokens after token i, in the same sentence."""
+    sent_end = sdoc[i].sent.end
+    for j in range(i + 1, min(sent_end, i + 1 + window)):
+        if sdoc[j].text[:1] in _QUOTE_MARKS or sdoc[j].text[-1:] in _QUOTE_MARKS:
+            return True
+    return False
+
+
 def find_cues(sdoc) -> list[Cue]:
     lexicon = reporting_cues()
     longest = max(len(k) for k in lexicon)
@@ -54,8 +68,10 @@ def find_cues(sdoc) -> list[Cue]:
                     continue
             if key == ("according", "to"):
                 hit = (size, lexicon[key])
-            elif _is_verb(first):
+            elif _is_verb(first) or _participle(sdoc, i):
                 hit = (size, lexicon[key])
+            if hit and hit[1] == "naming" and not _quote_follows(sdoc, i + size - 1):
+                hit = None  # "called for talks", "described the plan": a cue only for the words it quotes
             if hit:
                 break
         if hit:
@@ -74,14 +90,32 @@ def _skip_inline_space(sdoc, j: int) -> int:
     return j
 
 
-def left_anchor(sdoc, cue: Cue) -> Optional[int]:
-    """Character end where the cue's source must end, for "X [also] said"; None if not applicable."""
-    if cue.text == "according to":
-        return None
-    j = cue.tok_start - 1
+PARENTHETICAL_TOKENS = 16  # "Lavrov, speaking in Oslo, said": the longest aside skipped between source and verb
+
+
+def _skip_between(sdoc, j: int) -> int:
     while j >= 0 and (sdoc[j].lower_ in _BETWEEN or sdoc[j].tag_ in ("RB", "RBR", "MD")
                       or (sdoc[j].is_space and "\n" not in sdoc[j].text)):
         j -= 1
+    return j
+
+
+def left_anchor(sdoc, cue: Cue) -> Optional[int]:
+    """Character end where the cue's source must end, for "X [also] said" and "X, speaking in Oslo, said";
+    None if not applicable."""
+    if cue.text == "according to" or sdoc[cue.tok_start].tag_ == "VBG":
+        return None
+    j = _skip_between(sdoc, cue.tok_start - 1)
+    if j >= 0 and sdoc[j].text == ",":
+        # an aside between commas: a participle phrase, an apposition or a relative clause
+        k = j - 1
+        while k >= 0 and j - k <= PARENTHETICAL_TOKENS and sdoc[k].text not in (",", ".", ";", ":", "!", "?") \
+                and sdoc[k].text not in _QUOTE_MARKS and not (sdoc[k].is_space and "\n" in sdoc[k].text):
+            k -= 1
+        if k > 0 and sdoc[k].text == "," and k + 1 < j and not sdoc[k + 1].is_sent_start:
+            j = _skip_between(sdoc, k - 1)
+        else:
+            return None
     if j < 0 or sdoc[j].is_punct or sdoc[j].is_space:
         return None
     return sdoc[j].idx + len(sdoc[j])
@@ -116,9 +150,34 @@ def source_of(sdoc, text: str, cue: Cue, by_end: dict, by_start: dict):
     end = left_anchor(sdoc, cue)
     if end is not None and end in by_end:
         return by_end[end]
+    if _participle(sdoc, cue.tok_start):
+        return _clause_subject(sdoc, cue, by_end)
     start = right_anchor(sdoc, cue)
     if start is not None and start in by_start:
         m = by_start[start]
         if inverted_allowed(sdoc, text, cue, m.span[1]):
             return m
     return None
+
+
+_FINITE = ("VBD", "VBZ", "VBP", "MD")
+
+
+def _clause_subject(sdoc, cue: Cue, by_end: dict):
+    """The source of ", telling him …": the latest mention of the sentence before the comma that stands right
+    before a finite verb ("Putin invited him to Moscow, telling him …")."""
+    sent = sdoc[cue.tok_start].sent
+    comma = sdoc[cue.tok_start - 1].idx
+    best = None
+    for end, m in by_end.items():
+        if not (sent.start_char <= m.span[0] and end <= comma):
+            continue
+        span = sdoc.char_span(m.span[0], end, alignment_mode="expand")
+        if span is None:
+            continue
+        j = span.end
+        while j < sent.end and (sdoc[j].tag_ in ("RB", "RBR") or sdoc[j].is_space):
+            j += 1
+        if j < sent.end and sdoc[j].tag_ in _FINITE and (best is None or m.span[0] > best.span[0]):
+            best = m
+    return best

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Optional
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -60,3 +61,54 @@ def metonym_nouns() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def institution_keys() -> dict[str, str]:
     return {r[0].strip(): r[1].strip() for r in _rows("institutions.tsv")}
+
+
+@lru_cache(maxsize=1)
+def group_nouns() -> dict[str, str]:
+    """noun -> sector: "forces" -> MIL, "diplomat" -> DIP (group_nouns.tsv)."""
+    return {r[0].strip(): r[1].strip() for r in _rows("group_nouns.tsv")}
+
+
+@lru_cache(maxsize=1)
+def count_group_nouns() -> frozenset[str]:
+    """Group nouns naming one member ("diplomat"): only their plural is a group."""
+    return frozenset(r[0].strip() for r in _rows("group_nouns.tsv") if len(r) > 2 and r[2].strip() == "count")
+
+
+@lru_cache(maxsize=1)
+def group_modifiers() -> frozenset[str]:
+    return frozenset(r[0].strip() for r in _rows("group_modifiers.txt"))
+
+
+@dataclass(frozen=True)
+class Anaphor:
+    noun: str
+    ids: frozenset           # actor ids the noun may refer back to
+    by_name: bool            # also any organisation whose canonical name contains the noun
+    sector: Optional[str]    # also any organisation of this sector
+
+    def fits(self, actor) -> bool:
+        if actor.kind == "person":
+            return False
+        if actor.actor_id in self.ids:
+            return True
+        if self.sector and actor.sector == self.sector and actor.kind == "org":
+            return True
+        return self.by_name and actor.kind == "org" and self.noun in actor.name.lower().replace("-", " ").split()
+
+
+@lru_cache(maxsize=1)
+def anaphors() -> dict[str, Anaphor]:
+    out = {}
+    for r in _rows("anaphors.tsv"):
+        ids = frozenset() if r[1].strip() == "-" else frozenset(r[1].strip().split("|"))
+        how = r[2].strip() if len(r) > 2 else "-"
+        sector = how.split("=", 1)[1] if how.startswith("sector=") else None
+        out[r[0].strip()] = Anaphor(r[0].strip(), ids, how == "name", sector)
+    return out
+
+
+@lru_cache(maxsize=1)
+def place_words() -> dict[str, str]:
+    """word -> "prep" | "motion" (place_prepositions.tsv)."""
+    return {r[0].strip(): r[1].strip() for r in _rows("place_prepositions.tsv")}

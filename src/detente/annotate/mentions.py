@@ -6,9 +6,16 @@ Candidates come from four places, in order of trust:
 2. institutions ("the Russian Foreign Ministry", "Foreign Affairs");
 3. exact surface forms from the knowledge base (PhraseMatcher);
 4. spaCy entities (PERSON, ORG, GPE, FAC).
+Also: a nationality word or state name with a group noun ("Russian forces", "60 American diplomats":
+the state with a sector), a leader's administration ("the Biden administration": the state), lower-case
+bodies after a nation ("China's foreign ministry"), and states named as nouns inside titles ("Iran's
+president X", "ambassador to Washington"), kept as extra mentions inside the title's.
+Capitals are actors only as metonyms: after a locative preposition ("talks in Reykjavik") they are places.
+Surnames match only inside personal names (never inside "Test-Ban Treaty").
 Each candidate is resolved with the resolver at the publication date (each surface once per document);
 unresolved ones are dropped. Role descriptions without a name ("the minister", "the top Russian
-diplomat") and bare institution names that do not resolve are returned as `Description`s for coref.
+diplomat"), bare institution names that do not resolve, organisation anaphors ("the alliance", "the bloc")
+and possessive groups ("his own intelligence agencies") are returned as `Description`s for coref.
 """
 from __future__ import annotations
 
@@ -17,8 +24,8 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from detente.annotate.lexicons import (RoleNoun, description_modifiers, institution_keys, metonym_nouns,
-                                       role_nouns)
+from detente.annotate.lexicons import (RoleNoun, anaphors, count_group_nouns, description_modifiers, group_modifiers,
+                                       group_nouns, institution_keys, metonym_nouns, place_words, role_nouns)
 from detente.types import Actor, Document, Mention, Sentence
 
 NER_LABELS = ("PERSON", "ORG", "GPE", "FAC")
@@ -27,7 +34,13 @@ _DEFINITE = {"the", "his", "her", "its", "their", "our"}
 _INDEFINITE = {"a", "an", "another", "one", "any", "every", "some", "no", "each", "other", "many", "several"}
 _COMPLEMENT = {"to", "of", "for", "at", "in"}
 _POSSESSIVE = {"'s", "’s"}
+_POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "its": "n"}
+_NAME_ONLY_MODIFIERS = {"former", "ex", "late"}   # "the former FBI director Robert Mueller": only with a name
+_HEAD_NOUNS = {"administration", "government", "cabinet"}  # "the Biden administration" is the state
 MAX_NAME_TOKENS = 4
+# entity labels that a personal name never carries, even when the small model errs ("Pelosi" as EVENT happens)
+_NOT_NAMES = {"GPE", "NORP", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LAW",
+              "LANGUAGE"}
 
 # Knowledge-base surface kinds (KnowledgeBase.surface_forms): demonyms qualify titles and are never
 # mentions by themselves; surnames need a proper-noun tag; capitals in an upper-case dateline are places.
@@ -45,10 +58,13 @@ class Description:
     span: tuple[int, int]
     text: str
     sentence: int
-    kind: str                          # person | institution
+    kind: str                          # person | institution | anaphor | group
     role: Optional[RoleNoun] = None    # for person descriptions
     country: Optional[str] = None      # from a nationality word: "the Russian foreign minister" -> RUS
     keys: frozenset = field(default_factory=frozenset)  # institution keys: {"FOREIGN", "MINISTRY"}
+    anaphor: object = None             # lexicons.Anaphor for "the alliance", "the bloc"
+    sector: Optional[str] = None       # for groups: "his own intelligence agencies" -> SPY
+    gender: Optional[str] = None       # for groups: the possessive's gender (m | f | n)
 
 
 class DocResolver:
@@ -134,9 +150,16 @@ class MentionFinder:
 
         self._titles(sdoc, index, resolve, candidates, reserved, descriptions)
         self._metonyms(sdoc, index, resolve, candidates)
+        self._groups(sdoc, index, resolve, candidates, reserved, descriptions)
+        self._administrations(sdoc, index, resolve, candidates)
         self._institutions(sdoc, index, resolve, candidates, reserved, descriptions)
+        self._national_institutions(sdoc, index, resolve, candidates)
         surface_hits = self._surfaces_found(sdoc, index, resolve, candidates)
         self._entities(sdoc, index, resolve, candidates, surface_hits)
+        self._anaphors(sdoc, index, descriptions)
+        # a capital after "in"/"at" is where something happened, not the state acting
+        candidates = [c for c in candidates if not (c[0] in (SURFACE, NER) and c[4] == "metonym"
+                                                    and _venue(sdoc, c[1], c[2]))]
 
         chosen: list[tuple[int, int]] = []
         mentions: list[Mention] = []
@@ -153,7 +176,36 @@ class MentionFinder:
         mentions.sort(key=lambda m: m.span)
         descriptions = [d for d in descriptions if not any(m.span[0] < d.span[1] and d.span[0] < m.span[1]
                                                              for m in mentions)]
+        mentions += self._nested_states(doc, sdoc, index, resolve, mentions, descriptions)
+        mentions.sort(key=lambda m: (m.span[0], m.span[1]))
         return mentions, descriptions
+
+    def _nested_states(self, doc, sdoc, index, resolve, mentions, descriptions) -> list[Mention]:
+        """States named as nouns inside a title or a person description: "Iran's president Masoud Pezeshkian",
+        "Moscow's new ambassador to Washington". They are mentions too (inside the longer one, which a
+        token still maps to first); adjectives ("Russian Foreign Minister") are not."""
+        spans = [m.span for m in mentions if m.basis == "title+name"] + \
+                [d.span for d in descriptions if d.kind == "person"]
+        out = []
+        for start, end in spans:
+            outer = sdoc.char_span(start, end, alignment_mode="expand")
+            if outer is None:
+                continue
+            for ent in outer.ents:
+                if ent.label_ != "GPE":
+                    continue
+                before = sdoc[ent.start - 1].lower_ if ent.start > 0 else ""
+                if before == "the" and ent.start > 1:
+                    before = sdoc[ent.start - 2].lower_
+                after = sdoc[ent.end].lower_ if ent.end < len(sdoc) else ""
+                if after not in _POSSESSIVE and before != "to":
+                    continue
+                actor = _actor(resolve(ent.text))
+                if actor is not None and actor.kind == "state" and (ent.start_char, ent.end_char) != (start, end):
+                    basis = getattr(resolve.cache.get(ent.text.strip()), "basis", "") or "name"
+                    out.append(Mention(doc.doc_id, ent.text, (ent.start_char, ent.end_char), actor,
+                                       index.of(ent.start_char), basis))
+        return out
 
     # -- 1. titles, with or without a name
     def _titles(self, sdoc, index, resolve, candidates, reserved, descriptions):
@@ -169,7 +221,7 @@ class MentionFinder:
             last = sdoc[end - 1]
             plural = last.lower_ != last.lemma_.lower() and last.lower_.endswith("s")
             # left: modifiers, nationality words, organisations, a possessive, then the article
-            start, nation_tokens, has_org = i, [], False
+            start, nation_tokens, has_org, former = i, [], False, False
             k = i - 1
             while k >= 0 and not _line_break(sdoc[k]):
                 tok = sdoc[k]
@@ -178,6 +230,8 @@ class MentionFinder:
                     continue
                 if tok.lower_ in modifiers:
                     pass
+                elif tok.lower_ in _NAME_ONLY_MODIFIERS:
+                    former = True
                 elif tok.ent_type_ in _NATION_LABELS and _capitalised(tok):
                     nation_tokens.insert(0, tok)
                 elif tok.ent_type_ == "ORG" and _capitalised(tok):
@@ -194,23 +248,37 @@ class MentionFinder:
             if article in _DEFINITE:
                 start = k
             elif article in _INDEFINITE:
+                # "a Chinese foreign ministry spokesman": one of the state's officials, not a known person
+                if nation_tokens and not former:
+                    self._unnamed_official(sdoc, index, resolve, candidates, nation_tokens, noun, start, end)
                 i = end
                 continue
             # right: a complement ("to the United States") and a name
             name_start, name_end, comp_end = self._name_after(sdoc, end, resolve, index)
+            appositive = name_start is not None and sdoc[name_start - 1].text == ","
             span_start = sdoc[start].idx
             if name_start is not None:
                 name = sdoc[name_start:name_end]
                 res = resolve(name.text, index.text(name.start_char))
                 actor = _actor(res)
+                if (actor is None or actor.kind != "person") and all(t.ent_type_ not in _NOT_NAMES | {"ORG", "FAC"}
+                                                                     for t in name):
+                    # a person the knowledge base lacks: the resolver makes one from the title
+                    title = self._text[span_start:sdoc[comp_end - 1].idx + len(sdoc[comp_end - 1])] \
+                        if appositive else self._text[span_start:name.start_char]
+                    actor = _actor(resolve(f"{title.rstrip(' ,')} {name.text}", index.text(name.start_char)))
                 if actor is not None and actor.kind == "person":
                     if plural:  # "Presidents Vladimir Putin and Joe Biden": the title is shared; keep the name
+                        candidates.append((TITLE, name.start_char, name.end_char, actor, "name"))
+                    elif appositive:  # "its foreign minister, Pekka Haavisto,": two mentions of one person
+                        title_end = sdoc[comp_end - 1].idx + len(sdoc[comp_end - 1])
+                        candidates.append((TITLE, span_start, title_end, actor, "title+name"))
                         candidates.append((TITLE, name.start_char, name.end_char, actor, "name"))
                     else:
                         candidates.append((TITLE, span_start, name.end_char, actor, "title+name"))
                     i = name_end
                     continue
-            if plural:
+            if plural or former:
                 i = end
                 continue
             span_end = sdoc[comp_end - 1].idx + len(sdoc[comp_end - 1])
@@ -284,7 +352,27 @@ class MentionFinder:
             k += 1
         if k > j:
             return j, k, comp_end
+        # an appositive name: "its foreign minister, Pekka Haavisto, handed over"
+        if j + 1 < n and sdoc[j].text == ",":
+            k = j + 1
+            while k < n and sdoc[k].ent_type_ == "PERSON" and _capitalised(sdoc[k]) and k - j <= MAX_NAME_TOKENS:
+                k += 1
+            if k > j + 1 and (k == n or sdoc[k].text in (",", ".", ";") or sdoc[k].is_space):
+                return j + 1, k, comp_end
         return None, None, comp_end
+
+    def _unnamed_official(self, sdoc, index, resolve, candidates, nation_tokens, noun, start, end):
+        nation = _actor(resolve(" ".join(t.text for t in nation_tokens)))
+        if nation is None:
+            nation = _actor(resolve(nation_tokens[0].text))
+        if nation is None or nation.kind != "state":
+            return
+        span = sdoc[start:end]
+        res = _actor(resolve(span.text, index.text(span.start_char)))
+        sector = res.sector if res is not None and res.country == nation.country else None
+        sector = sector or (noun.sectors[0] if noun.sectors else "GOV")
+        actor = Actor(nation.actor_id, nation.name, "state", nation.country, None, sector, span.text)
+        candidates.append((TITLE, span.start_char, span.end_char, actor, "description"))
 
     # -- state metonyms: "the Russian side", "the American delegation"
     def _metonyms(self, sdoc, index, resolve, candidates):
@@ -297,6 +385,98 @@ class MentionFinder:
                 if state is not None and state.kind == "state":
                     candidates.append((TITLE, sdoc[i - 1].idx, noun.idx + len(noun), state, "metonym"))
 
+    # -- groups: "Russian forces", "60 American diplomats", "US banks", "his own intelligence agencies"
+    def _groups(self, sdoc, index, resolve, candidates, reserved, descriptions):
+        nouns, mods, counted = group_nouns(), group_modifiers(), count_group_nouns()
+        nations = {}  # token index after a nationality word or state name -> its first token
+        for ent in sdoc.ents:
+            if ent.label_ in _NATION_LABELS:
+                nations[ent.end] = ent.start
+        n = len(sdoc)
+        for i in range(n):
+            tok = sdoc[i]
+            word = tok.lower_ if tok.lower_ in nouns else tok.lemma_.lower()
+            if word not in nouns or not tok.tag_.startswith("NN") or (_capitalised(tok) and tok.tag_ in ("NNP", "NNPS")
+                                                                     and not tok.is_sent_start):
+                continue
+            if word in counted and tok.tag_ != "NNS":
+                continue  # "the top Russian diplomat" is one person: a description for coref
+            if any(s <= tok.idx < e for s, e in reserved):
+                continue
+            # a noun modifying a further noun ("Russian military drills") is not the group
+            nxt = i + 1
+            if nxt < n and sdoc[nxt].tag_ in ("NN", "NNS") and sdoc[nxt].lemma_.lower() not in nouns:
+                continue
+            if nxt < n and sdoc[nxt].lemma_.lower() in nouns and sdoc[nxt].tag_.startswith("NN"):
+                continue  # "military officials": the last noun makes the group
+            sector = nouns[word]
+            k = i - 1
+            while k >= 0 and sdoc[k].lower_ in mods and k >= i - 2:
+                if sdoc[k].lower_ in nouns:
+                    sector = nouns[sdoc[k].lower_]
+                k -= 1
+            if k < 0:
+                continue
+            first = nations.get(k + 1)
+            if first is None and _capitalised(sdoc[k]) and not sdoc[k].is_punct:
+                first = k if (k == 0 or not _capitalised(sdoc[k - 1])) else None
+            if first is not None:
+                nation = sdoc[first:k + 1]
+                state = _actor(resolve(nation.text))
+                if state is None or state.kind != "state" or nation.text.lower() == "the":
+                    continue
+                actor = Actor(state.actor_id, state.name, "state", state.country, None, sector, None)
+                candidates.append((TITLE, nation.start_char, tok.idx + len(tok), actor, "description"))
+                continue
+            own = k if sdoc[k].lower_ == "own" else None
+            p = k - 1 if own is not None else k
+            if p >= 0 and sdoc[p].lower_ in _POSSESSIVE_PRONOUNS:
+                span_start, span_end = sdoc[p].idx, tok.idx + len(tok)
+                descriptions.append(Description((span_start, span_end), self._text[span_start:span_end],
+                                                index.of(span_start), "group", sector=sector,
+                                                gender=_POSSESSIVE_PRONOUNS[sdoc[p].lower_]))
+
+    # -- "the Biden administration", "the Obama administration's decision": the state's government
+    def _administrations(self, sdoc, index, resolve, candidates):
+        for i in range(1, len(sdoc)):
+            tok = sdoc[i]
+            if tok.lower_ not in _HEAD_NOUNS or _capitalised(tok):
+                continue
+            k = i - 1
+            while k >= 0 and _capitalised(sdoc[k]) and sdoc[k].tag_ in ("NNP", "NNPS") and i - k <= 3:
+                k -= 1
+            if k == i - 1:
+                continue
+            span = sdoc[k + 1:i + 1]
+            actor = _actor(resolve(span.text, index.text(span.start_char)))
+            if actor is not None and actor.kind == "state":
+                candidates.append((TITLE, span.start_char, span.end_char, actor, "description"))
+
+    # -- "the alliance", "the bloc", "the agency": an organisation named earlier (left to coref)
+    def _anaphors(self, sdoc, index, descriptions):
+        table = anaphors()
+        n = len(sdoc)
+        for i in range(1, n):
+            tok = sdoc[i]
+            entry = table.get(tok.lower_)
+            if entry is None or not tok.tag_.startswith("NN") or tok.tag_ in ("NNS", "NNPS"):
+                continue
+            k = i - 1
+            while k >= 0 and k >= i - 3 and not _capitalised(sdoc[k]) and sdoc[k].tag_ in ("JJ", "VBN", "HYPH", "NN") \
+                    and sdoc[k].lower_ != "the":
+                k -= 1
+            if k < 0 or sdoc[k].lower_ != "the":
+                continue
+            if any(_capitalised(t) and t.tag_ in ("NNP", "NNPS") for t in sdoc[k + 1:i]):
+                continue  # "the Arctic Council": a name, not an anaphor
+            nxt = sdoc[i + 1] if i + 1 < n else None
+            if nxt is not None and ((_capitalised(nxt) and nxt.tag_ in ("NNP", "NNPS"))
+                                    or (nxt.lower_ in ("of", "for") and i + 2 < n and _capitalised(sdoc[i + 2]))):
+                continue  # "the Council of Europe"
+            span = sdoc[k:i + 1]
+            descriptions.append(Description((span.start_char, span.end_char), span.text, index.of(span.start_char),
+                                            "anaphor", anaphor=entry))
+
     # -- 2. institutions: runs of capitalised words with an institution word in them
     def _institutions(self, sdoc, index, resolve, candidates, reserved, descriptions):
         keys = institution_keys()
@@ -307,7 +487,7 @@ class MentionFinder:
                 continue
             start, end = i, i + 1
             while start > 0 and (_capitalised(sdoc[start - 1]) or sdoc[start - 1].lower_ in _POSSESSIVE) \
-                    and not sdoc[start - 1].is_sent_start and sdoc[start - 1].ent_type_ != "PERSON":
+                    and not sdoc[start].is_sent_start and sdoc[start - 1].ent_type_ != "PERSON":
                 start -= 1
             while end < n and (_capitalised(sdoc[end]) or (sdoc[end].lower_ in ("of", "for")
                                and end + 1 < n and _capitalised(sdoc[end + 1]))):
@@ -335,6 +515,28 @@ class MentionFinder:
                     reserved.append((span.start_char, span.end_char))
             i = end
 
+    # -- "China's foreign ministry", "the Russian defence ministry": lower-case bodies after a nation word
+    def _national_institutions(self, sdoc, index, resolve, candidates):
+        keys = institution_keys()
+        for i in range(1, len(sdoc)):
+            tok = sdoc[i]
+            if tok.lower_ not in keys or _capitalised(tok) or keys[tok.lower_] in ("FOREIGN", "DEFENSE"):
+                continue
+            k = i - 1
+            while k >= 0 and not _capitalised(sdoc[k]) and (sdoc[k].lower_ in keys or sdoc[k].lower_ == "affairs"):
+                k -= 1
+            if k >= 1 and sdoc[k].lower_ in _POSSESSIVE:
+                k -= 1
+            if k < 0 or sdoc[k].ent_type_ not in _NATION_LABELS or not _capitalised(sdoc[k]):
+                continue
+            first = k
+            while first > 0 and sdoc[first - 1].ent_type_ == sdoc[k].ent_type_ and sdoc[first].ent_iob_ == "I":
+                first -= 1
+            span = sdoc[first:i + 1]
+            actor = _actor(resolve(span.text, index.text(span.start_char)))
+            if actor is not None and actor.kind == "org" and actor.country:
+                candidates.append((INSTITUTION, span.start_char, span.end_char, actor, "description"))
+
     # -- 3. knowledge-base surface forms
     def _surfaces_found(self, sdoc, index, resolve, candidates) -> list[tuple[int, int, Actor]]:
         matcher = self._phrase_matcher(sdoc.vocab)
@@ -345,7 +547,7 @@ class MentionFinder:
             span = sdoc[s:e]
             kind = sdoc.vocab.strings[match_id]
             # surnames are common words too ("Rice", "Power"): only inside a name the tagger saw
-            if kind in GUARDED_FORM_KINDS and not all(t.ent_type_ or t.tag_ in ("NNP", "NNPS") for t in span):
+            if kind in GUARDED_FORM_KINDS and not _inside_name(sdoc, s, e):
                 continue
             if kind in CAPITAL_FORM_KINDS and _dateline(sdoc, s, e):
                 continue
@@ -373,6 +575,59 @@ class MentionFinder:
                 if inside and all(a.actor_id != actor.actor_id for a in inside):
                     continue  # NER glued words around a known name; trust the exact surface form
                 candidates.append((NER, start, end, actor, getattr(res, "basis", "") or "name"))
+
+
+def _inside_name(sdoc, s: int, e: int) -> bool:
+    """A surname matched at tokens s..e stands inside a personal name: tagged PERSON (or an untyped proper
+    noun), never part of a hyphenated compound ("Test-Ban Treaty") or another kind of entity."""
+    span = sdoc[s:e]
+    if not all(t.ent_type_ == "PERSON" or t.tag_ in ("NNP", "NNPS") for t in span):
+        return False
+    # inside a longer entity of another kind ("the Ban Treaty", "Kennedy Center"), the word is not a name;
+    # a surname the small model labels as a one-word EVENT or PRODUCT still is
+    ent_type = span[0].ent_type_
+    if ent_type and ent_type != "PERSON":
+        if span[0].ent_iob_ == "I" or (e < len(sdoc) and sdoc[e].ent_iob_ == "I"):
+            return False
+        if ent_type in _NOT_NAMES:
+            return False
+    if s > 0 and sdoc[s - 1].text in ("-", "–") and not sdoc[s - 1].whitespace_:
+        return False
+    if e < len(sdoc) and sdoc[e].text in ("-", "–") and not span[-1].whitespace_:
+        return False
+    return True
+
+
+def _venue(sdoc, start: int, end: int) -> bool:
+    """True when the capital at these character offsets is a place: the object of a locative preposition
+    ("in Reykjavik", "at the summit in Helsinki", "in Moscow, Kazan and Omsk") or of "to" after a word of
+    motion ("flew to Helsinki"). A possessive ("in Washington's view") keeps it a metonym."""
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    if span.end < len(sdoc) and sdoc[span.end].lower_ in _POSSESSIVE:
+        return False
+    words = place_words()
+    j, steps = span.start - 1, 0
+    while j >= 0 and steps < 8:
+        tok = sdoc[j]
+        if tok.is_space and "\n" not in tok.text:
+            j -= 1
+            continue
+        if tok.lower_ in ("the", "and", "or", ",") or (_capitalised(tok) and tok.tag_ in ("NNP", "NNPS")
+                                                      and not tok.is_sent_start):
+            j, steps = j - 1, steps + 1
+            continue
+        break
+    if j < 0:
+        return False
+    tok = sdoc[j]
+    if words.get(tok.lower_) == "prep":
+        return True
+    if tok.lower_ == "to" and j > 0:
+        prev = sdoc[j - 1]
+        return words.get(prev.lemma_.lower()) == "motion" or words.get(prev.lower_) == "motion"
+    return False
 
 
 def _dateline(sdoc, s: int, e: int) -> bool:

@@ -1,8 +1,10 @@
 """Direct quotes and their speakers.
 
 Two steps. `find_quote_spans` pairs quotation marks paragraph by paragraph, from the text alone; it never
-crosses a line break, closes an unclosed quote where the next one opens, and drops scare quotes (one to
-three words). `QuoteFinder.attribute` then finds each quote's cue and speaker among the actor mentions
+crosses a line break and closes an unclosed quote where the next one opens. Quotes of one to three words
+are kept only when their own sentence attributes them to a speaker (`Lavrov told reporters the talks were
+"constructive"`, `X called the decision "deeply unfortunate"`, `what he called a "…" step`); unattributed
+ones are scare quotes or titles and are dropped. `QuoteFinder.attribute` then finds each quote's cue and speaker among the actor mentions
 (coref included): after the quote (`"…," Lavrov said`, `"…," said X`, `"…", according to X`), before it
 (`X said: "…"`, `X noted that "…"`), elsewhere in its sentence, or from the neighbouring quote it
 continues (`"…," he said. "…"`), and finally from the last speaker nearby.
@@ -37,6 +39,7 @@ class QuoteSpan:
     close_mark: Optional[int]  # offset of the closing mark; None if the quote was never closed
     paragraph: int
     continues: bool = False   # opened a paragraph right after an unclosed quote (continuation convention)
+    short: bool = False       # fewer than MIN_WORDS words: a quote only when its sentence attributes it
 
 
 def _role(text: str, i: int, para_end: int) -> str:
@@ -77,7 +80,10 @@ def _cut_unclosed(text: str, start: int, end: int) -> int:
     return cut + 1 if cut > start else start + MAX_UNCLOSED_CHARS
 
 
-def find_quote_spans(text: str) -> list[QuoteSpan]:
+def find_quote_spans(text: str, min_words: int = MIN_WORDS) -> list[QuoteSpan]:
+    """Quoted passages, paragraph by paragraph. With min_words below MIN_WORDS, shorter ones are kept too,
+    marked `short`: `QuoteFinder` keeps those only when a reporting cue of the same sentence attributes them
+    ("called the decision "deeply unfortunate""); unattributed ones are scare quotes or titles."""
     spans: list[QuoteSpan] = []
     pos, para = 0, 0
     prev_unclosed = False
@@ -107,7 +113,11 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                                    continues))
         for q in found:
             q.start, q.end = _trim(text, q.start, q.end)
-            if q.end - q.start <= MAX_CHARS and len(_WORD.findall(text[q.start:q.end])) >= MIN_WORDS:
+            words = len(_WORD.findall(text[q.start:q.end]))
+            if q.end - q.start <= MAX_CHARS and words >= max(1, min_words):
+                q.short = words < MIN_WORDS
+                if q.short and q.close_mark is None:
+                    continue  # an unclosed short "quote" is a stray mark
                 spans.append(q)
         pos = para_end + 1
         para += 1
@@ -130,11 +140,14 @@ class QuoteFinder:
         for n, q in enumerate(spans):
             nxt = spans[n + 1].open_mark if n + 1 < len(spans) else len(text)
             prv = regions[n - 1][1] if n else 0
-            found.append(self._explicit(text, sdoc, index, q, sources, prv, nxt))
+            if q.short:
+                found.append(self._attributed_short(text, index, q, sources, nxt))
+            else:
+                found.append(self._explicit(text, sdoc, index, q, sources, prv, nxt))
 
         # quotes with no cue of their own: continue a neighbour, else the last speaker nearby
         for n, q in enumerate(spans):
-            if found[n][0] is not None or found[n][1] is not None:
+            if found[n][0] is not None or found[n][1] is not None or q.short:
                 continue
             if n and self._adjacent(text, spans[n - 1], q, regions[n - 1][1]) and found[n - 1][1] is not None:
                 found[n] = found[n - 1]
@@ -145,10 +158,33 @@ class QuoteFinder:
                 found[n] = self._last_speaker(index, q, sources)
 
         quotes = []
-        for n, (q, (speaker, cue)) in enumerate(zip(spans, found), start=1):
-            quotes.append(Quote(f"{doc.doc_id}-q{n}", doc.doc_id, text[q.start:q.end], (q.start, q.end),
+        for q, (speaker, cue) in zip(spans, found):
+            if q.short and speaker is None:
+                continue  # a scare quote or a title
+            quotes.append(Quote(f"{doc.doc_id}-q{len(quotes) + 1}", doc.doc_id, text[q.start:q.end], (q.start, q.end),
                                 speaker.actor if speaker is not None else None, cue.text if cue else None))
         return quotes
+
+    @staticmethod
+    def _attributed_short(text, index, q, sources, nxt):
+        """A short quote counts when its own sentence attributes it: a cue with a known source before it
+        ("Lavrov said the talks were "constructive"", "X called the decision "…"", "what he called a "…"")
+        or right after it (`"…," Lavrov said`)."""
+        here = index.of(q.open_mark)
+        after_from = q.close_mark + 1
+        sentence_start = next((x.start for x in index.sentences if x.index == here), q.open_mark)
+        opens_sentence = not text[sentence_start:q.open_mark].strip()
+        best = None
+        for cue, src in sources:
+            if src is None or cue.kind == "cognition" or index.of(cue.start) != here:
+                continue
+            if cue.end <= q.open_mark and "\n" not in text[cue.end:q.open_mark]:
+                if best is None or cue.start > best[1].start:
+                    best = (src, cue)
+            elif after_from <= cue.start < nxt and _AFTER_GAP.match(text[after_from:min(src.span[0], cue.start)]) \
+                    and cue.start - after_from < 40 and opens_sentence:
+                return src, cue  # `"Constructive," Lavrov said`: only when the quote opens its sentence
+        return best if best is not None else (None, None)
 
     # an unclosed quote whose attribution sits inside it: `“… priorities says Moscow.`
     @staticmethod

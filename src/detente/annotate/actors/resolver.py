@@ -71,7 +71,7 @@ ROLE_WORDS: list[tuple[re.Pattern, str]] = [(re.compile(p), s) for p, s in [
     (r"\b(general|admiral|colonel|lieutenant|commander|marshal|soldier|sergeant|military|marine|troops?|officer)\b", "MIL"),
     (r"\b(ambassador|envoy|diplomat|consul|charge d affaires|negotiator)\w*", "DIP"),
     (r"\b(minister|president|premier|chancellor|secretary|spokes(man|woman|person)|official|governor|mayor|king|emir|sultan"
-     r"|aide|advis[eo]r|press secretary|leader|government|ministry|cabinet)\b", "GOV"),
+     r"|aide|advis[eo]r|press secretary|leader|government|ministry|cabinet|director)\b", "GOV"),
     (r"\b(businessman|businesswoman|ceo|executive|tycoon|oligarch|entrepreneur|investor|banker|billionaire)\b", "BUS"),
     (r"\b(professor|scholar|analyst|expert|researcher|academic|political scientist)\b", "EDU"),
     (r"\b(star|player|athlete|singer|actor|actress|activist|citizen|teacher|student|resident|basketball|footballer|national)\b", "CVL"),
@@ -195,6 +195,8 @@ class ActorResolver:
         name_toks = []
         for tok in reversed(toks):
             low = tok.lower().strip(",")
+            if tok.strip(",") in OFFICE_NOUNS:
+                break           # "Secretary of State Sonata Coulter": the office ends where the name begins
             if (tok[:1].isupper() or low in NAME_PARTICLES) and not self._is_title_word(tok):
                 name_toks.insert(0, tok)
             else:
@@ -210,7 +212,8 @@ class ActorResolver:
         if not (title.office or title.sector):
             return None
         name = " ".join(name_toks)
-        country = title.countries[0] if title.countries else self._context_country(context)
+        country = title.countries[0] if title.countries else (self._office_country(title.words)
+                                                              or self._context_country(context))
         sector = title.sector or (title.office[1] if title.office else None)
         if former and sector in ("GOV", "MIL", "DIP", "LEG"):
             sector = "ELI"
@@ -528,6 +531,21 @@ class ActorResolver:
                 i += 1
         return list(dict.fromkeys(countries)), " ".join(keep)
 
+    def _country_or_body(self, text: str) -> Optional[str]:
+        """The state a phrase names, or the state of a government body it names ("the Justice Department")."""
+        for e in self._dedupe(self.kb.lookup(text)):
+            if e.table == "state":
+                return e.actor_id
+            if e.table == "institution" and self.kb.institutions[e.actor_id].country:
+                return self.kb.institutions[e.actor_id].country
+        return None
+
+    def _office_country(self, words: str) -> Optional[str]:
+        """The one state whose office title the words contain ("Deputy Assistant Secretary of State" -> USA)."""
+        k = f" {name_key(words)} "
+        found = {country for (country, title) in self.kb._titles if len(title.split()) > 1 and f" {title} " in k}
+        return found.pop() if len(found) == 1 else None
+
     def _country_of(self, text: str) -> Optional[str]:
         for e in self._dedupe(self.kb.lookup(text)):
             if e.table == "state":
@@ -563,7 +581,7 @@ class ActorResolver:
         counts: dict[str, int] = {}
         for i in range(len(toks)):
             for n in (3, 2, 1):
-                c = self._country_of(" ".join(toks[i:i + n])) if toks[i][:1].isupper() else None
+                c = self._country_or_body(" ".join(toks[i:i + n])) if toks[i][:1].isupper() else None
                 if c:
                     counts[c] = counts.get(c, 0) + 1
                     break
