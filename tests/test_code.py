@@ -208,6 +208,77 @@ def test_code_many_batches_and_counts(coder):
     assert coder.stats.sentences_seen >= 2
 
 
+def test_conjoined_subjects_meet_each_other_not_a_their_antecedent(coder):
+    a = annotate(["Foreign Minister Ivan Ivanov and Secretary John Smith met in Vienna on Monday at a NATO forum, "
+                  "their first talks in a year."], times={"on Monday": "2021-06-07"})
+    events = [e for e in coder.code(a) if e.plover == "CONSULT"]
+    assert len(events) == 1 and {events[0].source.actor_id, events[0].target.actor_id} == {"ivan-ivanov", "john-smith"}
+
+
+def test_conjoined_sides_and_conjoined_partners_give_every_pair(coder):
+    events = coder.code(annotate(["Russia and Japan signed agreements with Poland and NATO in Vienna."]))
+    pairs = {frozenset((e.source.actor_id, e.target.actor_id)) for e in events if e.plover == "SUPPORT"}
+    assert pairs == {frozenset(p) for p in (("RUS", "POL"), ("RUS", "NATO"), ("JPN", "POL"), ("JPN", "NATO"))}
+
+
+def test_calling_a_decision_irresponsible_is_criticism(coder):
+    e = only(coder.code(annotate(["Secretary John Smith called Russia's decision irresponsible."])), plover="ACCUSE")
+    assert (e.source.actor_id, e.target.actor_id, e.cameo) == ("john-smith", "RUS", "111")
+
+
+def test_ordering_diplomats_to_leave_is_an_expulsion(coder):
+    e = only(coder.code(annotate(["Poland ordered twelve Russian diplomats to leave the country."])), plover="SANCTION")
+    assert (e.source.actor_id, e.target.actor_id, e.cameo) == ("POL", "RUS", "161")
+
+
+def test_announced_decision_to_expel_is_the_act(coder):
+    e = only(coder.code(annotate(["Poland decided to expel three Russian diplomats."])), plover="SANCTION")
+    assert (e.source.actor_id, e.target.actor_id, e.cameo, e.aux_mode) == ("POL", "RUS", "161", None)
+
+
+def test_striking_a_city_is_an_attack_but_striking_a_tone_is_not(coder):
+    e = only(coder.code(annotate(["Russia struck the Ukrainian city of Kharkiv with missiles."])), plover="ASSAULT")
+    assert (e.source.actor_id, e.target.actor_id) == ("RUS", "UKR")
+    assert not [x for x in coder.code(annotate(["Ivanov struck a conciliatory tone with Japan."])) if x.plover == "ASSAULT"]
+
+
+def test_treaty_withdrawal_takes_the_named_partner(coder):
+    e = only(coder.code(annotate(["Russia withdrew from the treaty with the United States."])), plover="SANCTION")
+    assert (e.source.actor_id, e.target.actor_id, e.cameo) == ("RUS", "USA", "160")
+
+
+def test_denial_targets_the_accuser_named_before(coder):
+    a = annotate(["Poland accused Russia of sabotage.", "Russia denied the accusation."])
+    e = only(coder.code(a), cameo="016")
+    assert (e.source.actor_id, e.target.actor_id) == ("RUS", "POL")
+
+
+def test_the_two_sides_and_they_take_the_dyad(coder):
+    a = annotate(["Russia and Japan held talks in Tokyo on Monday.", "They agreed to resume consultations."],
+                 times={"on Monday": "2021-06-07"})
+    e = only(coder.code(a), plover="AGREE")
+    assert {e.source.actor_id, e.target.actor_id} == {"RUS", "JPN"} and e.symmetric
+    assert e.date == "2021-06-07"  # no time of its own: the day the report is about
+
+
+def test_would_in_a_report_is_future_not_hypothetical(coder):
+    a = annotate(["Smith said the United States would hold talks with Russia."])
+    e = only(coder.code(a), plover="AGREE")
+    assert (e.cameo, e.aux_mode) == ("036", "future")
+
+
+def test_a_year_naming_a_treaty_does_not_date_the_event(coder):
+    a = annotate(["Russia withdrew from the 1987 treaty with the United States on Friday."],
+                 times={"1987": "1987", "on Friday": "2021-06-04"})
+    e = only(coder.code(a), plover="SANCTION")
+    assert e.date == "2021-06-04" and e.aux_mode is None
+
+
+def test_a_condition_still_to_be_met_is_not_an_event(coder):
+    a = annotate(["The aid pause stays until Smith decides that Russia is ready to meet Japan."])
+    assert not [e for e in coder.code(a) if e.plover in ("AGREE", "CONSULT")]
+
+
 # -- the seeds, through the real chain ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

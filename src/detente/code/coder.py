@@ -6,11 +6,11 @@ from typing import Iterable, Iterator, Optional
 
 from detente.types import Annotation, Event, Sentence
 
-from .dating import BACKGROUND, date_event, is_historical, parse_day, time_roots
+from .dating import BACKGROUND, anchor_times, context_day, date_event, is_historical, parse_day, time_roots
 from .dictionary import Dictionary
 from .gate import may_hold_event, quote_of
-from .match import Candidate, Matcher
-from .modality import aux_mode, speculative
+from .match import Candidate, Matcher, is_passive
+from .modality import aux_mode, speculative, travelled_to
 from .ontology import cameo_table, specialize
 from .parties import Parties, Party, side
 from .places import locate
@@ -88,13 +88,16 @@ class Coder:
         events: list[Event] = []
         by_index = {s.index: s for s in a.sentences}
         last_dyad: Optional[tuple[int, Party, Party]] = None
+        self._times = anchor_times(a.times)
+        self._by_index = by_index
         for s, sdoc in parsed:
             q = quote_of(a, s)
             previous = by_index.get(s.index - 1)
             parties = Parties(a, s, sdoc, self.d, speaker=q.speaker if q else None, previous=previous)
             cands = self.matcher.candidates(sdoc, parties)
             self._frames(cands)
-            times = [t for t in a.times if s.start <= t.span[0] < s.end]
+            self._resolutions(cands)
+            times = [t for t in self._times if s.start <= t.span[0] < s.end]
             roots = time_roots(times, sdoc, s.start)
             found: list[tuple[int, Event]] = []
             # events whose sides the sentence names first, so the rest can borrow their dyad
@@ -113,6 +116,15 @@ class Coder:
             e.event_id = f"{a.doc.doc_id}-e{n}"
         return events
 
+    def _resolutions(self, cands: list[Candidate]) -> None:
+        """"passed a resolution criticising Iran": the criticism is the event, the vote only carries it."""
+        for c in cands:
+            if c.needed is None or c.needed.lemma_.lower() != "resolution" or c.absorbed:
+                continue
+            if any(o is not c and o.trigger.head in (c.needed, c.trigger) and o.trigger.dep_ in ("acl", "advcl", "xcomp")
+                   and o.trigger.tag_ == "VBG" for o in cands):
+                c.drop = "a resolution whose content is coded"
+
     def _frames(self, cands: list[Candidate]) -> None:
         """A framing verb or noun ("agreed to", "demanded", "refused to", "threatened to") takes the event
         it embeds: one event, coded by the pair ("demand" + "meeting" = 106)."""
@@ -127,6 +139,10 @@ class Coder:
                     f.drop = "intent verb without an event to intend"
                 continue
             i = min(inner, key=lambda c: _depth(c.trigger, f.trigger))
+            if f.pattern.frame == "threat" and i.cameo[:2] in ("01", "11"):
+                # "warned that the interference was unacceptable" is a criticism, not a threat
+                f.drop = "a warning that only criticises"
+                continue
             for c in inner:
                 c.absorbed = True
             f.inner = i
@@ -134,6 +150,8 @@ class Coder:
             code = specialize(table, i.cameo) if table else None
             if f.pattern.frame in ("intent", "intent_done") and i.cameo.startswith("03"):
                 code = i.cameo
+            if f.pattern.frame == "intent_done" and int(i.cameo[:2]) >= 10:
+                code = i.cameo  # "decided to expel", "the decision to suspend": an announced decision is the act
             if code:
                 f.cameo = code
             if not f.targets:
@@ -145,14 +163,32 @@ class Coder:
         sources, targets = list(c.sources), list(c.targets)
         basis_extra = 0.0
         dyad = last_dyad if last_dyad and s.index - last_dyad[0] <= 5 else None
+        if any(x.basis == "pair" for x in targets) or (any(x.basis == "pair" for x in sources) and len(sources) > 1):
+            # "the first meeting between the two governments": both sides of the dyad in play, or nothing
+            sources = [x for x in sources if x.basis != "pair"]
+            targets = [x for x in targets if x.basis != "pair"]
+            if not sources and not targets and dyad:
+                sources, targets = [dyad[1]], [dyad[2]]
         if any(x.basis == "pair" for x in sources):
             # "our presidents held a phone conversation": both sides of the dyad the document is about
             pair = sources[0]
-            if not dyad or side(pair.actor) not in (side(dyad[1].actor), side(dyad[2].actor)):
+            if not dyad or (pair.actor.actor_id != "PAIR" and side(pair.actor) not in (side(dyad[1].actor), side(dyad[2].actor))):
                 return []
             sources, targets = [dyad[1]], [dyad[2]]
-        if p.symmetric and not targets and len(sources) >= 2:
-            sources, targets = sources[:1], sources[1:2]
+        if p.symmetric and len({side(x.actor) for x in sources}) >= 2:
+            # "A and B met": the conjuncts are the two sides; a "their" in the object points back at them, not
+            # at whoever was named last ("met ..., their first talks")
+            explicit = [t for t in targets if t.basis not in ("pronoun", "dyad", "pair")]
+            if not explicit:
+                first = sources[0]
+                other = next(x for x in sources if side(x.actor) != side(first.actor))
+                sources, targets = [first], [other]
+            else:
+                targets = explicit
+        if p.symmetric and dyad and sources and s.index - dyad[0] <= 1 and all(
+                x.basis == "pronoun" and x.i >= 0 and c.trigger.doc[x.i].lower_ == "they" for x in sources):
+            # "They agreed to ..." right after "A and B met": the pair
+            sources, targets = [dyad[1]], [dyad[2]]
         if p.symmetric and c.source_role == "poss" and sources and all(x.i >= 0 and c.trigger.doc[x.i].lower_ == "their"
                                                                         for x in sources):
             # "their first meeting": the pair, not whoever "their" last pointed at
@@ -174,6 +210,15 @@ class Coder:
             if side(sources[0].actor) in ends:
                 targets = [ends[side(sources[0].actor)]]
         cameo_code = c.cameo
+        if cameo_code[:2] == "04" and travelled_to(c.trigger, self.d.words):
+            cameo_code = "042"  # a trip made to meet: a visit
+        if not targets and sources and cameo_code[:2] in self.d.words["context_target_roots"]:
+            # "Moscow denied violating the accord", "called the decision irresponsible": the other side is the one
+            # the event's own words name, else the dyad in play, else the nearest other side around
+            other = self._context_target(a, s, c, sources[0], parties, dyad)
+            if other is not None:
+                targets = [other]
+                basis_extra -= 0.05
         # a reported attack is an accusation by the speaker, not an attack we can vouch for
         if cameo_code[:2] in ("15", "17", "18", "19", "20") and c.speaker is not None and c.speaker_how in ("quote", "reporting", "according") \
                 and sources and side(c.speaker.actor) != side(sources[0].actor):
@@ -188,24 +233,39 @@ class Coder:
                 return []  # others' forecasts of conflict are not events
             if p.future and not (c.inner is not None):
                 cameo_code = p.future
+        if mode == "future" and root == "16" and c.speaker_how == "reporting" and c.speaker is not None \
+                and side(c.speaker.actor) == side(sources[0].actor):
+            # "said it would close the consulate": an announced sanction is the act itself
+            mode, cameo_code = None, c.cameo
         out = []
         pairs = [(src, tgt) for src in sources[:3] for tgt in (targets[:3] or [None])]
         if p.symmetric and sources and targets:
-            pairs = [(sources[0], targets[0])]
-        anchor_verb = c.trigger if c.trigger.pos_ in ("VERB", "AUX") else self.matcher.governor(c.trigger)
-        if p.pos == "ADJ" or p.frame in ("request", "appeal", "deny", "threat"):
-            anchor_verb = anchor_verb or next((t for t in c.trigger.ancestors if t.pos_ in ("VERB", "AUX")), None)
-        if p.pos == "NOUN" and (anchor_verb is None or anchor_verb.lemma_.lower() not in
-                                self.d.words["support_verbs"] | self.d.words["occur_verbs"]):
-            anchor_verb = None  # "the Geneva summit" is a reference back, not today's news
-        if c.speaker_how == "quote" or any(x.basis == "dyad" for x in sources + targets):
-            anchor_verb = None  # what a quote recounts, or a borrowed dyad, is not the day's news by itself
-        when, when_text, basis, date_adj = date_event(c, roots, cands, s.text, a.doc.published, anchor_verb)
-        if when is None and basis is None and a.doc.published and mode is None and c.speaker_how in ("quote", "reporting") \
-                and cameo_code[:2] in VERBAL_ROOTS and side(sources[0].actor) == side(c.speaker.actor) \
+            # one row per pair of sides: "Russia and Ukraine signed agreements with Turkey and the UN" is four
+            pairs, seen = [], set()
+            for src in sources[:3]:
+                for tgt in targets[:3]:
+                    k = frozenset((side(src.actor), side(tgt.actor)))
+                    if len(k) == 2 and k not in seen:
+                        seen.add(k)
+                        pairs.append((src, tgt))
+            pairs = pairs or [(sources[0], targets[0])]
+        gov = c.trigger if c.trigger.pos_ in ("VERB", "AUX") else self.matcher.governor(c.trigger)
+        reference = p.pos == "NOUN" and (gov is None or gov.lemma_.lower() not in
+                                         self.d.words["support_verbs"] | self.d.words["occur_verbs"])
+        when, when_text, basis, date_adj = date_event(c, roots, cands, s.text, None, gov)
+        if when is None and basis is None and a.doc.published and not reference \
                 and not any(w in s.text.lower() for w in BACKGROUND):
-            # a statement made in the article's own quote is dated by the article
-            when, basis, date_adj = a.doc.published, "publication", -0.05
+            # no time of its own: the day the report is about ("met on Wednesday ... Lavrov said afterwards"),
+            # else the day of publication
+            before = self._by_index.get(s.index - 2) or self._by_index.get(s.index - 1) or s
+            tx = context_day(self._times, s.start + c.trigger.idx, before.start, a.doc.published)
+            if tx is not None:
+                when, when_text, basis = tx.value, tx.text, tx.basis
+            else:
+                when, basis = a.doc.published, "publication"
+        if p.frame in ("intent", "intent_done") and is_passive(c.trigger) and any(
+                ch.dep_ == "auxpass" and ch.tag_ in ("VBZ", "VBP") for ch in c.trigger.children):
+            return []  # "Kyiv is committed to talks": a stance, not an act
         if mode is None and (is_historical(when, a.doc.published) or (when and basis == "explicit" and _background(c.trigger))):
             mode = "historical"
         place = locate(c, lambda t: parties.mention_at(t) is not None)
@@ -235,6 +295,45 @@ class Coder:
                              location=place, aux_mode=mode, confidence=conf, trigger=c.text,
                              symmetric=p.symmetric and tgt is not None))
         return out
+
+    def _context_target(self, a: Annotation, s: Sentence, c: Candidate, source: Party, parties: Parties, dyad) -> Optional[Party]:
+        own = frozenset({side(source.actor)})
+        tok = c.trigger
+        subj = {t.i for ch in tok.children if ch.dep_ in ("nsubj", "nsubjpass", "agent") for t in ch.subtree}
+        skip = frozenset(subj | {t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
+                                 for cl in ch.children if cl.dep_ in ("acl", "relcl", "ccomp") for t in cl.subtree}
+                         | {t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree})
+        inside = [q for q in parties.in_subtree(tok, own, skip) if q.actor.kind != "pair"]
+        if inside:
+            return inside[0]
+        if dyad is not None:
+            ends = {side(dyad[1].actor): dyad[2], side(dyad[2].actor): dyad[1]}
+            if side(source.actor) in ends:
+                return ends[side(source.actor)]
+        pos = s.start + tok.idx
+        prev = self._by_index.get(s.index - 1)
+        nxt = self._by_index.get(s.index + 1)
+        near = []
+        for m in a.mentions:
+            if side(m.actor) in own or m.actor.kind not in ("state", "person", "org"):
+                continue
+            if s.start <= m.span[0] < pos:
+                rank = 0   # named before it in the same sentence
+            elif prev is not None and prev.start <= m.span[0] < prev.end:
+                rank = 1   # the sentence before: its first actor, usually whoever acted there
+                near.append((rank, m.span[0] - prev.start, m))
+                continue
+            elif pos <= m.span[0] < s.end:
+                rank = 2
+            elif nxt is not None and nxt.start <= m.span[0] < nxt.end:
+                rank = 3
+            else:
+                continue
+            near.append((rank, abs(m.span[0] - pos), m))
+        if not near:
+            return None
+        m = min(near, key=lambda x: x[:2])[2]
+        return Party(m.actor, "context", -1)
 
     def _occurs(self, c: Candidate) -> bool:
         """"the meeting took place", "talks were held": a nominal event reported without its parties."""

@@ -2,7 +2,9 @@
 same-day news, else nothing."""
 from __future__ import annotations
 
-from datetime import date
+import re
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Optional
 
 from detente.types import TimeExpr
@@ -10,7 +12,17 @@ from detente.types import TimeExpr
 from .match import Candidate
 
 BACKGROUND = ("previously", "earlier", "in recent years", "over the years", "in the past", "used to", "once again",
-              "repeatedly", "in recent months", "had been", "ago")
+              "repeatedly", "in recent months", "ago")
+# Days told relative to the day the report is about ("said the same day", "a day earlier"), which the time
+# annotator leaves open: an offset in days from the last resolved day before them.
+ANCHORED = ((re.compile(r"\b(?:the\s+same\s+day|(?:later|earlier)\s+(?:that|the\s+same)\s+day|that\s+day|hours\s+(?:later|earlier))\b", re.I), 0),
+            (re.compile(r"\b(?:a|one)\s+day\s+(?:earlier|before)|the\s+(?:previous|preceding)\s+day|the\s+day\s+before\b", re.I), -1),
+            (re.compile(r"\b(?:a|one)\s+day\s+later|the\s+(?:next|following)\s+day|the\s+day\s+after\b", re.I), 1),
+            (re.compile(r"\b(?:two|2)\s+days\s+(?:earlier|before)\b", re.I), -2))
+# A bare year that modifies a noun names the thing, it does not date the event: "the 2016 election",
+# "the 1987 accord", "a 2000 agreement".
+NAME_YEAR = re.compile(r"^\d{4}$")
+MODIFIER_DEPS = frozenset({"nummod", "compound", "amod", "nmod", "poss"})
 
 
 def time_roots(times: list[TimeExpr], sdoc, offset: int) -> list[tuple[TimeExpr, object]]:
@@ -22,6 +34,8 @@ def time_roots(times: list[TimeExpr], sdoc, offset: int) -> list[tuple[TimeExpr,
             continue
         ids = {t.i for t in toks}
         root = next((t for t in toks if t.head.i not in ids or t.head is t), toks[0])
+        if NAME_YEAR.match(tx.text.strip()) and root.dep_ in MODIFIER_DEPS and root.head.pos_ in ("NOUN", "PROPN"):
+            continue
         out.append((tx, root))
     return out
 
@@ -74,7 +88,8 @@ def date_event(c: Candidate, roots: list[tuple[TimeExpr, object]], others: list[
         for tx, r in usable:
             if governs(r, {trig.head.i}, stops):
                 return tx.value, tx.text, tx.basis, -0.05
-    if trig.dep_ == "conj":
+    if trig.dep_ == "conj" or (trig.dep_ == "advcl" and trig.tag_ == "VBG" and not any(ch.dep_ == "mark" for ch in trig.children)):
+        # "withdrew from the accord in 2019, accusing Moscow of violating it": the participle shares the time
         for tx, r in usable:
             if governs(r, {trig.head.i}, stops):
                 return tx.value, tx.text, tx.basis, -0.05
@@ -103,3 +118,35 @@ def _clause(tok):
 def is_historical(value: Optional[str], published: Optional[str], days: int = 365) -> bool:
     when, pub = parse_day(value), parse_day(published)
     return bool(when and pub and (pub - when).days > days)
+
+
+def anchor_times(times: list[TimeExpr]) -> list[TimeExpr]:
+    """Fill in "the same day", "a day earlier", "the next day" from the last day resolved before them."""
+    out, last = [], None
+    for tx in times:
+        if tx.value is None and tx.kind == "date" and last is not None:
+            for rx, offset in ANCHORED:
+                if rx.search(tx.text):
+                    tx = replace(tx, value=(last + timedelta(days=offset)).isoformat(), basis="relative")
+                    break
+        if tx.value and len(tx.value) == 10 and not tx.value.startswith("X") and tx.kind == "date":
+            last = parse_day(tx.value)
+        out.append(tx)
+    return out
+
+
+def context_day(times: list[TimeExpr], pos: int, earliest: int, published: Optional[str]) -> Optional[TimeExpr]:
+    """The day the report is about at character `pos`: the last day-precise, non-future time expression before
+    it, in this sentence or the ones from `earliest` on."""
+    pub = parse_day(published)
+    best = None
+    for tx in times:
+        if tx.span[0] >= pos or tx.span[0] < earliest:
+            continue
+        if not tx.value or len(tx.value) != 10 or tx.kind != "date" or tx.tense == "future":
+            continue
+        d = parse_day(tx.value)
+        if d is None or (pub is not None and (d > pub or (pub - d).days > 31)):
+            continue
+        best = tx
+    return best

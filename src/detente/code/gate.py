@@ -9,7 +9,13 @@ from detente.types import Annotation, Quote, Sentence
 from .dictionary import Dictionary
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
+PAIR_WORDS = frozenset({"they", "both", "two", "sides", "delegations", "leaders", "parties"})
 FIRST_PERSON = frozenset({"we", "us", "our", "ours", "i", "me", "my"})
+
+
+IRREGULAR = {"met": "meet", "struck": "strike", "withdrew": "withdraw", "withdrawn": "withdraw", "shot": "shoot",
+             "froze": "freeze", "frozen": "freeze", "broke": "break", "broken": "break", "spoke": "speak",
+             "spoken": "speak", "sought": "seek", "sent": "send", "left": "leave", "began": "begin", "underwent": "undergo"}
 
 
 def _crude_lemmas(word: str) -> set[str]:
@@ -25,7 +31,7 @@ def _crude_lemmas(word: str) -> set[str]:
         if w.endswith(suf) and len(stem) >= 4 and stem[-1] == stem[-2]:
             out.add(stem[:-1])
     out |= {"hold"} if w in ("held", "holds", "holding") else set()
-    out |= {"meet"} if w in ("met",) else set()
+    out |= {IRREGULAR[w]} if w in IRREGULAR else set()
     return out
 
 
@@ -60,4 +66,6 @@ def may_hold_event(annotation: Annotation, sentence: Sentence, dictionary: Dicti
         return True
     if lemmas & set(dictionary.demonyms):
         return True
+    if lemmas & PAIR_WORDS and any(m.span[1] <= sentence.start for m in annotation.mentions):
+        return True  # "They agreed ...", "both sides agreed ..." after a sentence that named them
     return quote_of(annotation, sentence) is not None and bool(lemmas & FIRST_PERSON)

@@ -9,6 +9,8 @@ from .parties import QUANTITY_NOUNS, Parties, Party, side
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE = frozenset({"which", "that", "who", "whom"})
+# "After talks with X, Ukraine said", "In a phone call, A told B": a nominal event in an adjunct of a clause
+ADJUNCT_PREPS = frozenset({"after", "following", "during", "in"})
 OBJECT_HOSTS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
 
 
@@ -62,7 +64,11 @@ class Matcher:
             if c is not None:
                 found.append(c)
         at = {c.i: c for c in found}
-        consumed = {c.needed.i for c in found if c.needed is not None and c.needed.i != c.i}
+        # "signed agreements": the verb that needed the noun takes it; a noun needing that same verb back
+        # ("agreement" needs "sign") gives way rather than both consuming each other
+        consumed = {c.needed.i for c in found if c.needed is not None and c.needed.i != c.i
+                    and not (c.pattern.pos == "NOUN" and c.needed.i in at and at[c.needed.i].needed is not None
+                             and at[c.needed.i].needed.i == c.i)}
         for c in found:
             noun = at.get(c.needed.i) if c.needed is not None else None
             if noun is not None and noun is not c and noun.pattern.needs and noun.cameo[:2] == c.cameo[:2]:
@@ -105,6 +111,10 @@ class Matcher:
                 out.extend(g for p in c.children if p.dep_ == "prep" for g in pobjs(p))
             if c.dep_ in ("dobj", "nsubjpass"):
                 out.extend(g for g in c.children if g.dep_ in ("compound", "amod"))
+                # "held eight hours of talks", "the first session of the dialogue"
+                out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ == "of" for g in pobjs(p))
+            if c.dep_ == "oprd":  # "called the decision unfortunate and irresponsible"
+                out.extend(g for g in c.children if g.dep_ == "conj")
         if tok.pos_ in ("ADJ", "NOUN", "PROPN"):
             out.append(tok.head)
         return out
@@ -143,6 +153,13 @@ class Matcher:
                 # a comment is about one other side: the first named in its content
                 c.targets, c.target_role = (found[:1] if role == "content" else found), role
                 break
+        if not c.targets and c.sources and c.pattern.symmetric and c.trigger.dep_ == "pobj" \
+                and c.trigger.head.lower_ in ADJUNCT_PREPS and c.trigger.head.head.pos_ == "VERB":
+            # "In a video call, A told B that ...": the host clause's object is the other side
+            objs = [p for ch in c.trigger.head.head.children if ch.dep_ in ("dobj", "dative")
+                    for p in parties.phrase(ch, exclude)]
+            if objs:
+                c.targets, c.target_role = objs, "host"
         # a pronoun source must not be the target it sits next to ("Ukraine, on whose border it deployed")
         if c.sources and all(p.basis == "pronoun" for p in c.sources) and c.targets:
             tsides = frozenset(side(p.actor) for p in c.targets)
@@ -161,7 +178,7 @@ class Matcher:
             passive = is_passive(tok)
             for ch in tok.children:
                 if (ch.dep_ == "nsubjpass") if passive else (ch.dep_ in ("dobj", "dative")):
-                    out.extend(parties.phrase(ch))
+                    out.extend(parties.phrase(ch, exclude))
             return out
         if role == "poss":
             return [p for ch in tok.children if ch.dep_ == "poss" for p in parties.phrase(ch)]
@@ -176,7 +193,15 @@ class Matcher:
                     out.append(p)
             return out
         if role == "content":
-            return parties.in_subtree(tok, exclude) or parties.in_subtree(self.clause(tok), exclude)
+            # what a clause is about, not who a noun's own clause names: in "demanded guarantees that NATO would
+            # not expand" NATO is not the one asked
+            skip = frozenset(t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
+                             for cl in ch.children if cl.dep_ in ("acl", "relcl", "ccomp") for t in cl.subtree) | \
+                frozenset(t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree)
+            found = parties.in_subtree(tok, exclude, skip)
+            if found or tok.pos_ in ("VERB", "AUX"):
+                return found
+            return parties.in_subtree(self.clause(tok), exclude, skip)
         # a preposition: on the trigger, its object, or the word that satisfied `needs`
         hosts = [tok] + [ch for ch in tok.children if ch.dep_ in OBJECT_HOSTS]
         if c.needed is not None:
@@ -188,7 +213,7 @@ class Matcher:
                     for o in pobjs(ch) or ([ch] if ch.dep_ == "dative" else []):
                         found = parties.phrase(o)
                         if not found:  # "from electronic addresses in US soil": one level deeper
-                            found = [p for pp in o.children if pp.dep_ == "prep" and pp.lower_ in ("in", "of")
+                            found = [p for pp in o.children if pp.dep_ == "prep" and pp.lower_ in ("in", "of", "across", "throughout")
                                      for g in pobjs(pp) for p in parties.phrase(g)]
                         out.extend(found)
         return out
@@ -198,6 +223,8 @@ class Matcher:
             return []
         subj = [ch for ch in tok.children if ch.dep_ in ("nsubj", "csubj")]
         if tok.pos_ in ("NOUN", "PROPN"):
+            if tok.dep_ == "pobj" and tok.head.lower_ in ADJUNCT_PREPS and tok.head.head.pos_ in ("VERB", "AUX"):
+                return self.subjects(tok.head.head, depth + 1)
             gov = self.governor(tok)
             if gov is not None and tok.dep_ in ("dobj", "attr", "oprd") and gov.lemma_.lower() in self.w["support_verbs"]:
                 return self.subjects(gov, depth + 1)

@@ -34,11 +34,18 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
         if t is not tok and t.lemma_.lower() in words["negators"]:
             return "negated"
     # condition: "if US policy remains unchanged, we will oppose it"; "would", "could"
-    for t in scope + list(tok.ancestors)[:4]:
+    upper = scope + list(tok.ancestors)[:4]
+    for t in upper:
+        if any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_marks"] for m in ch.children)
+               for ch in t.children):
+            return "hypothetical"
+        if t.dep_ in ("ccomp", "parataxis") and t is not tok:
+            break
+    for t in upper:
         for ch in t.children:
-            if ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_marks"] for m in ch.children):
-                return "hypothetical"
             if ch.dep_ == "aux" and ch.lower_ in words["hypothetical_modals"] and t in scope:
+                if ch.lower_ == "would" and _reported(t, words):
+                    return "future"  # "said it would give answers next week": the future of a past report
                 return "hypothetical"
         if t.dep_ in ("ccomp", "parataxis") and t is not tok:
             break
@@ -59,8 +66,28 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
     # an infinitive of purpose is not yet done: "arrived in Geneva to meet Blinken"
     if tok.tag_ == "VB" and tok.dep_ in ("acl", "advcl", "xcomp", "relcl") and any(
             ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children):
+        if travelled_to(tok, words):
+            return None  # "flew to Pyongyang to meet Kim": the trip is told as done, and so is the meeting
         return "future"
     return None
+
+
+def travelled_to(tok, words: dict) -> bool:
+    """A purpose infinitive hanging from a past verb of motion: "travelled to Moscow to meet Putin"."""
+    h = tok.head
+    return tok.dep_ in ("advcl", "xcomp") and h.lemma_.lower() in words.get("motion_verbs", ()) and h.tag_ == "VBD"
+
+
+def _reported(t, words: dict) -> bool:
+    """The clause is the content of a reporting verb ("said that ...", "told X that ...", "announced ...")."""
+    for _ in range(3):
+        if t.dep_ in ("ccomp", "parataxis") and t.head.pos_ in ("VERB", "AUX") and (
+                t.head.lemma_.lower() in words["reporting"] or t.head.lemma_.lower() in words.get("reporting_extra", ())):
+            return True
+        if t.dep_ not in ("conj", "xcomp") or t.head is t:
+            return False
+        t = t.head
+    return False
 
 
 def speculative(c: Candidate, words: dict) -> bool:
@@ -68,6 +95,9 @@ def speculative(c: Candidate, words: dict) -> bool:
     for a in [c.trigger] + list(c.trigger.ancestors)[:5]:
         if a is not c.trigger and a.lemma_.lower() in words["speculation"]:
             return True
+        if a.dep_ == "advcl" and a.tag_ in ("VBZ", "VBP") and any(
+                ch.dep_ == "mark" and ch.lower_ in ("until", "unless", "once", "before") for ch in a.children):
+            return True  # "until Trump decides that ...": a condition still to be met, not an event
         if any(ch.dep_ == "mark" and ch.lower_ == "whether" for ch in a.children):
             return True
     return False

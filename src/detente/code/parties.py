@@ -20,6 +20,10 @@ QUANTITY_NOUNS = frozenset({"number", "group", "dozen", "dozens", "some", "part"
                             "most", "many", "all", "several", "half", "round", "few", "each", "any"})
 
 
+# Stands for "both sides of the dyad in play" ("the two sides agreed"); the coder swaps in the dyad.
+PAIR = Actor(actor_id="PAIR", name="both sides", kind="pair")
+
+
 @dataclass(frozen=True)
 class Party:
     actor: Actor
@@ -29,7 +33,7 @@ class Party:
 
 def side(actor: Actor) -> str:
     """The side an actor speaks for: its state, or itself when it has none (NATO, the UN)."""
-    return actor.country or actor.actor_id
+    return actor.country or actor.org or actor.actor_id
 
 
 @lru_cache(maxsize=None)
@@ -127,6 +131,14 @@ class Parties:
                 any(ch.dep_ == "poss" and ch.lower_ == "our" for ch in tok.children) and self.speaker_side() is not None:
             # "our presidents" said by a diplomat of one side: both sides of the dyad in play (see coder)
             return [Party(self.speaker_side(), "pair", tok.i)]
+        if tok.tag_ == "NNS" and tok.lemma_.lower() in self.dictionary.words.get("pair_nouns", ()) and \
+                self.mention_at(tok) is None and not any(self.at(t) for t in self.core(tok)) and any(
+                (ch.dep_ == "det" and ch.lower_ in ("the", "both")) or (ch.dep_ == "nummod" and ch.lower_ in ("two", "2"))
+                or (ch.dep_ == "poss" and ch.lower_ == "their") or (ch.dep_ == "predet" and ch.lower_ == "both")
+                for ch in tok.children):
+            # "the two sides", "both leaders", "the delegations": the two sides of the dyad in play (see coder)
+            if not any(ch.dep_ == "prep" for ch in tok.children):
+                return [Party(PAIR, "pair", tok.i)]
         relational = tok.lemma_.lower() in self.dictionary.words.get("relational_nouns", ())
         named = [ch for ch in tok.children if ch.dep_ == "appos" and self.mention_at(ch) is not None]
         if relational and named:
@@ -134,6 +146,16 @@ class Parties:
             return self.phrase(named[0], exclude, conj)
         head = self.at(tok, exclude)
         found: list[Party] = [head] if head else []
+        if head is not None and head.basis not in ("pronoun", "speaker"):
+            # "Russian and Ukrainian delegations" with only "Ukrainian delegations" resolved: the other conjoined
+            # modifier is a side too
+            m = self.mention_at(tok)
+            for t in self.core(tok, appos=False):
+                if t.dep_ in ("amod", "compound", "conj") and m is not None and not (
+                        m.span[0] <= self.offset + t.idx < m.span[1]):
+                    p = self.at(t, exclude)
+                    if p is not None:
+                        found.append(p)
         if head is None:
             relational = tok.lemma_.lower() in self.dictionary.words.get("relational_nouns", ())
             for t in self.core(tok):
@@ -142,6 +164,13 @@ class Parties:
                 p = self.at(t, exclude)
                 if p is not None:
                     found.append(p)
+        if not found and tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in self.dictionary.words.get("member_nouns", ()):
+            # "delegations from Russia and the United States", "officials of both countries"
+            for ch in tok.children:
+                if ch.dep_ == "prep" and ch.lower_ in ("from", "of"):
+                    for g in ch.children:
+                        if g.dep_ == "pobj":
+                            found.extend(self.phrase(g, exclude, True))
         found = _merge(found)
         if conj:
             for c in tok.children:
