@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
+from detente.annotate import nlp
 from detente.types import Annotation, Event, Sentence
 
 from .dating import BACKGROUND, anchor_times, context_day, date_event, is_historical, parse_day, time_roots
@@ -34,14 +35,23 @@ class CoderStats:
     events: int = 0
 
 
+def parse_sentences(items: list[tuple[Annotation, Sentence]], batch_size: int) -> Iterator:
+    """Dependency parses of the chosen sentences, character offsets relative to the sentence start.
+
+    Sentences of the light spaCy pass are parsed by the parser alone (their token vectors are reused);
+    an annotation made without one (a hand-built test fixture) has its sentence text run through the whole model.
+    """
+    spans = [a.tokens.char_span(s.start, s.end, alignment_mode="expand") if a.tokens is not None else None
+             for a, s in items]
+    if all(sp is not None and sp.start_char == s.start for sp, (_, s) in zip(spans, items)):
+        return nlp.parse(spans, batch_size=batch_size)
+    return nlp.full().pipe((s.text for _, s in items), batch_size=batch_size)
+
+
 class Coder:
     """`Coder().code(annotation) -> list[Event]`; `code_many(annotations)` batches the parse across documents."""
 
-    def __init__(self, nlp=None, dictionary: Optional[Dictionary] = None, batch_size: int = 32):
-        if nlp is None:
-            from detente.annotate.nlp import full
-            nlp = full()
-        self.nlp = nlp
+    def __init__(self, dictionary: Optional[Dictionary] = None, batch_size: int = 32):
         self.d = dictionary or Dictionary.load()
         self.matcher = Matcher(self.d)
         self.table = cameo_table()
@@ -74,7 +84,7 @@ class Coder:
                 has_actor = s.index in mentioned or any(x < s.end and y > s.start for x, y in spans)
                 if may_hold_event(a, s, self.d, has_actor):
                     wanted.append((n, s))
-        parsed = self.nlp.pipe((s.text for _, s in wanted), batch_size=self.batch_size)
+        parsed = parse_sentences([(batch[n], s) for n, s in wanted], self.batch_size)
         per_doc: dict[int, list[tuple[Sentence, object]]] = {}
         for (n, s), sdoc in zip(wanted, parsed):
             self.stats.sentences_parsed += 1
