@@ -1,0 +1,29 @@
+"""The quality loop in CI: the pipeline is scored against the gold sets, and a regression fails the build.
+
+Thresholds sit a little below the figures reached when they were set, so that noise does not fail the
+build but a real regression does. The held-out set (eval/gold/test.jsonl) was written blind and is not
+used for tuning; its floor only catches collapses.
+"""
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from detente.evaluate import run_eval
+
+GOLD = REPO / "eval" / "gold"
+
+THRESHOLDS = {
+    "dev.jsonl": {"events.precision": 0.90, "events.f1": 0.80, "events.date_accuracy": 0.85,
+                  "actors.f1": 0.95, "quotes.f1": 0.85},
+    "corpus.jsonl": {"status.f1": 1.0, "title.f1": 0.95, "published.f1": 0.95, "outlet.f1": 0.90,
+                     "cleaning.f1": 0.95},
+    "test.jsonl": {"events.precision": 0.60, "actors.f1": 0.85},
+}
+
+
+@pytest.mark.parametrize("gold", sorted(THRESHOLDS))
+def test_gold_set_meets_its_thresholds(gold, tmp_path: Path):
+    report = run_eval(GOLD / gold, tmp_path / "out", workers=1)
+    failures = report.check(THRESHOLDS[gold])
+    assert not failures, "\n".join(failures) + "\n\n" + report.to_text()
