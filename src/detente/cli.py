@@ -29,6 +29,10 @@ class RichProgress:
     def advance(self, stage: str) -> None:
         self.progress.advance(self.tasks[stage])
 
+    def finish(self, stage: str) -> None:
+        task = self.tasks[stage]
+        self.progress.update(task, total=self.progress.tasks[task].completed)
+
 
 @app.command()
 def run(inputs: List[str] = typer.Argument(..., help="Files, folders, globs, or - for standard input."),

@@ -91,7 +91,8 @@ def run(inputs: list[str], out_dir: Path, db_path: Optional[Path] = None, worker
         progress=None, stdin=None) -> RunResult:
     """Run the whole flow over `inputs` and write the output contract's files to `out_dir`.
 
-    `progress` is an optional object with `start(stage, total)`, `advance(stage)` (see cli.py); None is silent.
+    `progress` is an optional object with `start(stage, total)`, `advance(stage)` and `finish(stage)` (see cli.py);
+    None is silent.
     """
     from detente.annotate import Annotator  # spaCy loads only when a run needs it
     from detente.code import Coder
@@ -107,6 +108,7 @@ def run(inputs: list[str], out_dir: Path, db_path: Optional[Path] = None, worker
     bar.start("read + clean + dedupe", None)
     docs = dedupe_corpus(list(read_clean(inputs, workers, on_document=lambda d: bar.advance("read + clean + dedupe"),
                                          stdin=stdin)))
+    bar.finish("read + clean + dedupe")
     result.documents = docs
     result.timings["read+clean+dedupe"] = time.perf_counter() - t
 
@@ -156,6 +158,9 @@ class _Silent:
         pass
 
     def advance(self, stage):
+        pass
+
+    def finish(self, stage):
         pass
 
 
