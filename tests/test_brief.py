@@ -42,3 +42,15 @@ def test_trend_is_plotted_per_dyad():
     assert html.count("<circle") == 2 and "<polyline" in html
     md = render_markdown(brief)
     assert "2021-04 -8.0" in md and "Talks in Geneva, Wire, 2021-06-17" in md
+
+
+def test_a_large_run_keeps_the_most_reported_incidents():
+    docs = [Document(f"d{i}", f"d{i}.txt", title=f"Story {i}", text="t") for i in range(5)]
+    events = [event(f"d{i}-e1", f"d{i}", f"2021-0{1 + i}-01") for i in range(5)]
+    events += [event("d0-e2", "d0", "2021-01-01")]  # a second mention of the first incident
+    incidents = merge_incidents(events, {})
+    brief = build_brief(docs, events, [], incidents, max_timeline=2, max_document_texts=3)
+    assert brief.timeline_total == 5 and len(brief.timeline) == 2
+    assert brief.timeline[0].date == "2021-01-01" and brief.timeline[0].mentions == 2
+    md = render_markdown(brief)
+    assert "The 2 most reported of 5 dated incidents." in md and "2 more documents" in md

@@ -6,6 +6,7 @@ spaCy; corpus stages (dedupe, resolve) see every document once. The CLI is a thi
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import multiprocessing
 import os
 import time
@@ -82,6 +83,44 @@ def dedupe_corpus(docs: list[Document]) -> list[Document]:
     return docs
 
 
+# Per-document stages in worker processes. The models load once in the parent, before the pool forks,
+# so workers share them instead of loading their own.
+_STAGES: Optional[tuple] = None
+CHUNK_DOCUMENTS = 16
+
+
+def _stages() -> tuple:
+    global _STAGES
+    if _STAGES is None:
+        from detente.annotate import Annotator  # spaCy loads only when a run needs it
+        from detente.code import Coder
+        _STAGES = (Annotator(), Coder())
+    return _STAGES
+
+
+def _annotate_and_code_chunk(docs: list[Document]) -> tuple[list[Mention], list[Quote], list[Event], dict]:
+    from detente.code.coder import CoderStats
+    annotator, coder = _stages()
+    coder.stats = CoderStats()
+    mentions, quotes, events = [], [], []
+    for ann, evs in coder.code_many(annotator.annotate(docs)):
+        mentions += ann.mentions
+        quotes += ann.quotes
+        events += evs
+    return mentions, quotes, events, asdict(coder.stats)
+
+
+def annotate_and_code(articles: list[Document], workers: int = 1) -> Iterator[tuple]:
+    """(mentions, quotes, events, stats) per chunk of articles, in input order."""
+    chunks = [articles[i:i + CHUNK_DOCUMENTS] for i in range(0, len(articles), CHUNK_DOCUMENTS)]
+    _stages()
+    if workers <= 1 or len(chunks) < 2 or not hasattr(os, "fork"):
+        yield from map(_annotate_and_code_chunk, chunks)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_annotate_and_code_chunk, chunks)
+
+
 def _run_id(inputs: list[str]) -> str:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     return f"{stamp}-{hashlib.sha1('|'.join(inputs).encode()).hexdigest()[:8]}"
@@ -94,9 +133,6 @@ def run(inputs: list[str], out_dir: Path, db_path: Optional[Path] = None, worker
     `progress` is an optional object with `start(stage, total)`, `advance(stage)` and `finish(stage)` (see cli.py);
     None is silent.
     """
-    from detente.annotate import Annotator  # spaCy loads only when a run needs it
-    from detente.code import Coder
-
     out_dir = Path(out_dir)
     db_path = Path(db_path) if db_path else out_dir / "detente.duckdb"
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -115,13 +151,15 @@ def run(inputs: list[str], out_dir: Path, db_path: Optional[Path] = None, worker
     t = time.perf_counter()
     articles = [d for d in docs if d.status == ARTICLE]
     bar.start("annotate + code", len(articles))
-    annotator, coder = Annotator(), Coder()
-    for ann, events in coder.code_many(annotator.annotate(articles)):
-        result.mentions += ann.mentions
-        result.quotes += ann.quotes
+    stats: Counter = Counter()
+    for mentions, quotes, events, chunk_stats in annotate_and_code(articles, workers):
+        result.mentions += mentions
+        result.quotes += quotes
         result.events += events
-        bar.advance("annotate + code")
-    result.parse_stats = asdict(coder.stats)
+        stats.update(chunk_stats)
+        for _ in range(chunk_stats["documents"]):
+            bar.advance("annotate + code")
+    result.parse_stats = dict(stats)
     result.timings["annotate+code"] = time.perf_counter() - t
 
     t = time.perf_counter()

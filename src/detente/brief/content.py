@@ -34,6 +34,8 @@ class Brief:
     quotes: list[tuple[Quote, Document]] = field(default_factory=list)
     trends: dict[str, list[TrendPoint]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
+    timeline_total: int = 0
+    max_document_texts: int = 100
 
 
 def actor_label(actor) -> str:
@@ -52,8 +54,11 @@ def dyad_label(e: Event) -> str:
     return f"{src}–{tgt}" if e.symmetric else f"{src}→{tgt}"
 
 
-def build_brief(docs: list[Document], events: list[Event], quotes: list[Quote],
-                incidents: list[Incident], max_quotes: int = 30) -> Brief:
+def build_brief(docs: list[Document], events: list[Event], quotes: list[Quote], incidents: list[Incident],
+                max_quotes: int = 30, max_timeline: int = 200, max_document_texts: int = 100,
+                max_dyads: int = 12) -> Brief:
+    """A brief stays readable for an archive: the most reported incidents, the busiest dyads, and the clean
+    text of the first documents only (every document is still listed)."""
     by_id = {d.doc_id: d for d in docs}
     brief = Brief(documents=docs, status_counts=Counter(d.status for d in docs))
     brief.counts = {"documents": len(docs), "articles": brief.status_counts.get(ARTICLE, 0), "events": len(events),
@@ -73,8 +78,11 @@ def build_brief(docs: list[Document], events: list[Event], quotes: list[Quote],
     for e in events:
         if e.incident_id is None and e.date and e.aux_mode in ("future",):
             brief.timeline.append(TimelineEntry(e.date, dyad_label(e), _what(e), e.aux_mode, e.sentence, by_id[e.doc_id]))
+    brief.timeline_total = len(brief.timeline)
+    brief.timeline = sorted(brief.timeline, key=lambda t: -t.mentions)[:max_timeline]
     # dates with an unknown year ("XXXX-06") go last: they cannot be placed among the others
     brief.timeline.sort(key=lambda t: (t.date.startswith("X"), t.date, t.dyad))
+    brief.max_document_texts = max_document_texts
     brief.quotes = key_quotes(quotes, by_id, max_quotes)
 
     # Cooperation–conflict trend per dyad: mean Goldstein weight per month of factual, dated events.
@@ -83,7 +91,7 @@ def build_brief(docs: list[Document], events: list[Event], quotes: list[Quote],
         if e.aux_mode in (None, "historical") and e.date and not e.date.startswith("X") and len(e.date) >= 7 and e.target:
             pair = "–".join(sorted((e.source.country or e.source.org or "?", e.target.country or e.target.org or "?")))
             per[pair][e.date[:7]].append(e.goldstein)
-    for pair, months in sorted(per.items(), key=lambda kv: -sum(len(v) for v in kv[1].values())):
+    for pair, months in sorted(per.items(), key=lambda kv: -sum(len(v) for v in kv[1].values()))[:max_dyads]:
         brief.trends[pair] = [TrendPoint(m, sum(v) / len(v), len(v)) for m, v in sorted(months.items())]
     return brief
 

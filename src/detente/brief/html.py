@@ -44,7 +44,10 @@ def render_html(brief: Brief) -> str:
            + ", ".join(f"{n} {e(s)}" for s, n in sorted(brief.status_counts.items()))
            + f"); {c['events']} events in {c['incidents']} incidents; {c['quotes']} quotes.</p>"]
     if brief.timeline:
-        out.append("<h2>Timeline</h2><table id='timeline'><tr><th>date</th><th>event</th><th>evidence</th></tr>")
+        out.append("<h2>Timeline</h2>")
+        if brief.timeline_total > len(brief.timeline):
+            out.append(f"<p class='muted'>The {len(brief.timeline)} most reported of {brief.timeline_total} dated incidents.</p>")
+        out.append("<table id='timeline'><tr><th>date</th><th>event</th><th>evidence</th></tr>")
         for t in brief.timeline:
             mode = f" <span class='{e(t.aux_mode)}'>({e(t.aux_mode)})</span>" if t.aux_mode else ""
             seen = f" <span class='muted'>{t.mentions} mentions</span>" if t.mentions > 1 else ""
@@ -65,7 +68,11 @@ def render_html(brief: Brief) -> str:
                        f"{e(doc.title or doc.source)})</span></li>")
         out.append("</ul>")
     out.append("<h2>Documents</h2><table id='documents'><tr><th>status</th><th>title</th><th>published</th><th>outlet</th></tr>")
-    for d in brief.documents:
+    for n, d in enumerate(brief.documents):
+        if n == brief.max_document_texts:
+            out.append(f"<tr><td colspan='4' class='muted'>{len(brief.documents) - n} more documents are in "
+                       "documents.jsonl and the store.</td></tr>")
+            break
         out.append(f"<tr><td><span class='tag'>{e(d.status)}</span></td><td>{e(d.title or d.source)}"
                    + (f"<br><span class='muted'>{e(d.error)}</span>" if d.error else "")
                    + (f"<details><summary>clean text</summary>{''.join(f'<p>{e(p)}</p>' for p in d.text.splitlines() if p.strip())}</details>"

@@ -17,6 +17,8 @@ def render_markdown(brief: Brief) -> str:
     out.append("")
     if brief.timeline:
         out += ["## Timeline", ""]
+        if brief.timeline_total > len(brief.timeline):
+            out += [f"The {len(brief.timeline)} most reported of {brief.timeline_total} dated incidents.", ""]
         for t in brief.timeline:
             mode = f" *({t.aux_mode})*" if t.aux_mode else ""
             seen = f" — {t.mentions} mentions" if t.mentions > 1 else ""
@@ -35,7 +37,10 @@ def render_markdown(brief: Brief) -> str:
             out.append(f"- “{q.text.strip()}” — **{who}** ({q.cue or 'quoted'}); {_cite(doc)}")
         out.append("")
     out += ["## Documents", ""]
-    for d in brief.documents:
+    for n, d in enumerate(brief.documents):
+        if n == brief.max_document_texts:
+            out += [f"{len(brief.documents) - n} more documents are in documents.jsonl and the store.", ""]
+            break
         out.append(f"### {d.title or '(no title)'}")
         out.append("")
         out.append(f"- status: `{d.status}`" + (f" (duplicate of `{d.duplicate_of}`)" if d.duplicate_of else ""))

@@ -8,6 +8,8 @@ new inputs adds to the store.
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -23,9 +25,23 @@ def _json(value: Any) -> Optional[str]:
 
 
 def _insert(con, table: str, rows: list[tuple]) -> None:
-    """executemany, which DuckDB refuses for an empty list."""
-    if rows:
-        con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+    """Bulk insert through a spooled JSON-lines file: DuckDB reads it in one scan, where executemany pays a
+    round trip per row (about a millisecond each)."""
+    if not rows:
+        return
+    columns = [(name, kind) for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()]
+    names = [name for name, _ in columns]
+    fd, spool = tempfile.mkstemp(suffix=".jsonl", prefix="detente-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            for row in rows:
+                f.write(json.dumps(dict(zip(names, row)), ensure_ascii=False) + "\n")
+        spec = ", ".join(f"'{name}': '{kind}'" for name, kind in columns)
+        quoted = ", ".join(f'"{name}"' for name in names)
+        con.execute(f"INSERT INTO {table} SELECT {quoted} "
+                    f"FROM read_json(?, format = 'newline_delimited', columns = {{{spec}}})", [spool])
+    finally:
+        os.unlink(spool)
 
 
 def _document_row(d: Document, run_id: str) -> tuple:
