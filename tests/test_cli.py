@@ -41,3 +41,14 @@ def test_run_writes_every_contract_file(tmp_path):
         assert (out / name).exists(), name
     doc = json.loads((out / "documents.jsonl").read_text().splitlines()[0])
     assert doc["status"] == "article" and "Share this story" not in doc["text"]
+
+
+def test_run_reads_standard_input(tmp_path):
+    page = ("<html><head><title>Envoys meet</title></head><body><nav>Home | World</nav><article>"
+            "<p>Chinese Foreign Minister Wang Yi met US Secretary of State Antony Blinken in Bali on Thursday, "
+            "the first talks between the two since the G20 summit.</p></article></body></html>")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "-", "--out", str(out)], input=page.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "documents.jsonl").read_text().splitlines()[0])
+    assert doc["source"] == "-" and doc["status"] == "article" and "Wang Yi" in doc["text"]
