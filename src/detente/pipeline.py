@@ -1,15 +1,15 @@
 """The whole flow of DESIGN.md for one run: read -> clean -> dedupe -> annotate -> code -> resolve -> store -> brief.
 
-Per-record stages (read, clean) run in a process pool; per-document stages (annotate, code) batch through
-spaCy; corpus stages (dedupe, resolve) see every document once. The CLI is a thin shell over `run()`.
+Per-record stages (read, clean) and per-document stages (annotate, code) run in process pools; corpus stages
+(dedupe, resolve) see every document once. The CLI is a thin shell over `run()`.
 """
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 import multiprocessing
 import os
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,10 +23,6 @@ from detente.resolve import merge_incidents
 from detente.store import Store, write_jsonl
 from detente.store.files import write_atomic
 from detente.types import ARTICLE, Document, Event, Incident, Mention, Quote, Record
-
-# Below this many records a process pool costs more than it saves.
-POOL_MIN_RECORDS = 64
-
 
 @dataclass
 class RunResult:
@@ -42,7 +38,6 @@ class RunResult:
     parse_stats: dict[str, int] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        from collections import Counter
         c = dict(Counter(d.status for d in self.documents))
         c.update(entities=len(self.mentions), quotes=len(self.quotes), events=len(self.events),
                  incidents=len(self.incidents))
