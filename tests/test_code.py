@@ -330,3 +330,72 @@ def test_seed_events_cite_their_sentence(seed_events, seeds):
         for e in ev:
             assert e.sentence and e.span[1] > e.span[0] and 0.0 < e.confidence <= 1.0
             assert e.source is not None
+
+
+# -- wider vocabulary and target finding (sentences written for these tests) -------------------------------------
+
+@pytest.mark.parametrize("line, cameo, src, tgt", [
+    ("Poland imposed travel bans and asset freezes on nine Russian officials.", "163", "POL", "RUS"),
+    ("Japan slapped tariffs on Russian steel.", "163", "JPN", "RUS"),
+    ("Poland struck dozens of targets across Russia.", "190", "POL", "RUS"),
+    ("Russia fired ballistic missiles at Polish bases.", "190", "RUS", "POL"),
+    ("Japan and Poland signed a joint declaration on trade.", "057", "JPN", "POL"),
+    ("Poland recognised the Japanese claim.", "054", "POL", "JPN"),
+    ("Poland broke off diplomatic relations with Russia.", "161", "POL", "RUS"),
+    ("Japan hosted Polish leaders in Tokyo.", "043", "JPN", "POL"),
+    ("Smith signed a large aid package for Poland.", "070", "john-smith", "POL"),
+    ("Russia convicted a Polish citizen of espionage.", "116", "RUS", "POL"),
+    ("Russia sentenced a Polish citizen to ten years.", "173", "RUS", "POL"),
+    ("Russia vowed severe revenge against Poland.", "138", "RUS", "POL"),
+    ("Russia withdrew most-favoured-nation trade status from Japan.", "163", "RUS", "JPN"),
+    ("Russia blew up the liaison office with Japan.", "1712", "RUS", "JPN"),
+    ("Japan hailed Poland's decision.", "051", "JPN", "POL"),
+    ("Poland slammed Russia's stance.", "111", "POL", "RUS"),
+    ("Japan granted asylum to two Russian officers.", "075", "JPN", "RUS"),
+    ("Russia and Japan swapped prisoners on Monday.", "0841", "RUS", "JPN"),
+    ("Russia halted gas supplies to Poland.", "163", "RUS", "POL"),
+])
+def test_common_news_wordings(coder, line, cameo, src, tgt):
+    events = coder.code(annotate([line]))
+    assert any(e.cameo == cameo and e.source.actor_id == src and e.target and e.target.actor_id == tgt
+               for e in events), [(e.cameo, e.source.actor_id, e.target and e.target.actor_id) for e in events]
+
+
+def test_an_order_to_close_a_consulate_is_the_sanction_itself(coder):
+    e = only(coder.code(annotate(["Washington ordered Russia to close its consulate."])), plover="SANCTION")
+    assert (e.source.actor_id, e.target.actor_id, e.cameo, e.aux_mode) == ("USA", "RUS", "161", None)
+
+
+def test_agreeing_to_stop_firing_is_intent_to_deescalate(coder):
+    e = only(coder.code(annotate(["Russia and Japan agreed to stop all firing along the border."])), plover="AGREE")
+    assert e.cameo == "0356" and {e.source.actor_id, e.target.actor_id} == {"RUS", "JPN"}
+
+
+def test_passive_shootdown_takes_a_demonym_agent(coder):
+    e = only(coder.code(annotate(["A Japanese jet was shot down by Russian jets."])), plover="ASSAULT")
+    assert (e.source.actor_id, e.target.actor_id) == ("RUS", "JPN")
+
+
+def test_a_missile_fired_at_no_one_is_a_show_of_force_not_an_attack(coder):
+    events = coder.code(annotate(["Russia fired an intercontinental ballistic missile on Friday."]))
+    assert [(e.cameo, e.target) for e in events] == [("150", None)]
+
+
+def test_criticising_the_attack_targets_the_attacker(coder):
+    a = annotate(["Russia struck the Polish city of Lublin.", "Japan called the attack unjustified.", "Smith condemned it."])
+    pairs = {(e.source.actor_id, e.target.actor_id) for e in coder.code(a) if e.plover == "ACCUSE"}
+    assert pairs == {("JPN", "RUS"), ("john-smith", "RUS")}
+
+
+def test_coordinated_sources_each_get_an_event(coder):
+    events = coder.code(annotate(["Japan, Poland and the United States expelled Russian diplomats."]))
+    assert {e.source.actor_id for e in events if e.cameo == "161"} == {"JPN", "POL", "USA"}
+
+
+def test_places_lookup_is_indexed():
+    import time
+    resolve_place("Tokyo")
+    t = time.perf_counter()
+    for name in ("Kyiv", "Ankara", "Helsinki", "Tbilisi", "Dnipro", "Lublin"):
+        resolve_place.__wrapped__(name)
+    assert time.perf_counter() - t < 0.05

@@ -22,6 +22,14 @@ FRAME_MAPS = {"intent": "intent_code", "intent_done": "intent_code", "request": 
 DOMESTIC_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
 MIN_CONFIDENCE = 0.4
 # Codes whose act is the statement itself, so a quote is dated by the article that carries it.
+# Shows of force and attacks: what "the launch", "the attack" or a bare "it" in a later criticism refers to.
+FORCE_ROOTS = frozenset({"15", "17", "18", "19", "20"})
+# "Iran reached an agreement with the United States, Britain, France, Germany, Russia and China": six rows
+MAX_SIDES = 6
+# "denied any involvement during a visit to Helsinki": where and when, not whom
+ADJUNCT_PLACES = frozenset({"during", "in", "at", "after", "before", "while", "amid", "ahead"})
+FRAME_SKIP = frozenset({"nsubj", "nsubjpass", "agent", "poss", "conj", "cc", "advcl", "npadvmod", "advmod", "parataxis", "punct"})
+FRAME_PREPS = frozenset({"to", "on", "upon", "for", "with", "of", "from", "including", "about", "over"})
 VERBAL_ROOTS = frozenset({"01", "02", "10", "11", "12", "13"})
 BASIS_WEIGHT = {"name": 0.1, "alias": 0.1, "title+name": 0.1, "description": 0.05, "metonym": 0.05,
                 "speaker": 0.05, "coref": 0.0, "context": -0.05, "demonym": 0.0, "pronoun": -0.1, "dyad": -0.15}
@@ -100,6 +108,7 @@ class Coder:
         last_dyad: Optional[tuple[int, Party, Party]] = None
         self._times = anchor_times(a.times)
         self._by_index = by_index
+        self._force: list[tuple[int, Event]] = []  # the document's shows of force and attacks so far
         for s, sdoc in parsed:
             q = quote_of(a, s)
             previous = by_index.get(s.index - 1)
@@ -119,6 +128,7 @@ class Coder:
                     if e.symmetric and e.target is not None:
                         last_dyad = (s.index, Party(e.source, "dyad", -1), Party(e.target, "dyad", -1))
                 found.extend((c.i, e) for e in new)
+                self._force.extend((s.index, e) for e in new if e.cameo[:2] in FORCE_ROOTS and e.aux_mode is None)
             found.sort(key=lambda pair: pair[0])  # back in sentence order
             events.extend(_best([e for _, e in found]))
         self._refine_dates(a, events)
@@ -141,12 +151,16 @@ class Coder:
         for f in cands:
             if not f.pattern.frame or f.absorbed:
                 continue
-            subj_toks = {t.i for ch in f.trigger.children if ch.dep_ in ("nsubj", "nsubjpass", "agent", "poss", "conj", "cc")
-                         for t in ch.subtree}
+            # the frame's own complement only: not its subjects, nor adjuncts ("agreed ... in a deal brokered by
+            # China after four days of talks": the talks are an event of their own)
+            subj_toks = {t.i for ch in f.trigger.children if ch.dep_ in FRAME_SKIP or (
+                ch.dep_ == "prep" and ch.lower_ not in FRAME_PREPS) for t in ch.subtree}
             inner = [c for c in cands if c is not f and c.i in {t.i for t in f.trigger.subtree} - subj_toks]
             if not inner:
                 if f.pattern.frame in ("intent", "intent_done") and f.pattern.trigger not in self.d.words["bare_intent"]:
                     f.drop = "intent verb without an event to intend"
+                if f.pattern.frame == "command":
+                    f.drop = "an order without an event ordered"
                 continue
             i = min(inner, key=lambda c: _depth(c.trigger, f.trigger))
             if f.pattern.frame == "threat" and i.cameo[:2] in ("01", "11"):
@@ -156,8 +170,14 @@ class Coder:
             for c in inner:
                 c.absorbed = True
             f.inner = i
-            table = self.d.frames.get(FRAME_MAPS.get(f.pattern.frame, ""), {})
+            frame = f.pattern.frame
+            if frame == "vow":
+                # "vowed to retaliate" is a threat; "vowed to keep supporting" an intent
+                frame = "threat" if int(i.cameo[:2]) >= 13 else "intent"
+            table = self.d.frames.get(FRAME_MAPS.get(frame, ""), {})
             code = specialize(table, i.cameo) if table else None
+            if frame == "command":
+                code = i.cameo  # "ordered Russia to close its consulate": the order is the act
             if f.pattern.frame in ("intent", "intent_done") and i.cameo.startswith("03"):
                 code = i.cameo
             if f.pattern.frame == "intent_done" and int(i.cameo[:2]) >= 10:
@@ -201,10 +221,15 @@ class Coder:
             sources, targets = [dyad[1]], [dyad[2]]
         if p.symmetric and c.source_role == "poss" and sources and all(x.i >= 0 and c.trigger.doc[x.i].lower_ == "their"
                                                                         for x in sources):
-            # "their first meeting": the pair, not whoever "their" last pointed at
-            if not dyad:
+            # "their first meeting": the pair, not whoever "their" last pointed at; "A and B carried out their
+            # largest prisoner exchange": the subjects of the light verb
+            subj = [q for t in self.matcher.subjects(c.trigger) for q in parties.phrase(t)]
+            if len({side(q.actor) for q in subj}) >= 2:
+                sources, targets = subj[:1], [q for q in subj if side(q.actor) != side(subj[0].actor)]
+            elif not dyad:
                 return []
-            sources, targets = [dyad[1]], [dyad[2]]
+            else:
+                sources, targets = [dyad[1]], [dyad[2]]
         if p.symmetric and not sources and len(targets) >= 2 and c.target_role in ("between", "of"):
             sources, targets = targets[:1], targets[1:2]
         if p.symmetric and not sources and not targets and dyad and (
@@ -220,8 +245,17 @@ class Coder:
             if side(sources[0].actor) in ends:
                 targets = [ends[side(sources[0].actor)]]
         cameo_code = c.cameo
+        untargeted = False
+        if not targets and p.untargeted:
+            cameo_code, untargeted = p.untargeted, True  # "fired a missile" at no one named: a test, not an attack
         if cameo_code[:2] == "04" and travelled_to(c.trigger, self.d.words):
             cameo_code = "042"  # a trip made to meet: a visit
+        if cameo_code[:2] in ("01", "11", "12") and sources and (not targets or all(t.basis == "pronoun" for t in targets)) \
+                and _names_an_act(c.trigger, self.d.words):
+            # "X fired a missile. Japan called the launch unacceptable and the US condemned it": the one who acted
+            done = [e for k, e in self._force if s.index - k <= 3 and side(e.source) != side(sources[0].actor)]
+            if done:
+                targets = [Party(done[-1].source, "context", -1)]
         if not targets and sources and cameo_code[:2] in self.d.words["context_target_roots"]:
             # "Moscow denied violating the accord", "called the decision irresponsible": the other side is the one
             # the event's own words name, else the dyad in play, else the nearest other side around
@@ -230,7 +264,7 @@ class Coder:
                 targets = [other]
                 basis_extra -= 0.05
         # a reported attack is an accusation by the speaker, not an attack we can vouch for
-        if cameo_code[:2] in ("15", "17", "18", "19", "20") and c.speaker is not None and c.speaker_how in ("quote", "reporting", "according") \
+        if cameo_code[:2] in ("15", "17", "18", "19", "20") and c.speaker is not None and (c.speaker_how == "quote" or (c.speaker_how == "reporting" and 0 <= c.speaker.i < c.trigger.i)) \
                 and sources and side(c.speaker.actor) != side(sources[0].actor):
             cameo_code = specialize(self.d.frames["accuse_code"], cameo_code) or "112"
             targets, sources = sources[:1], [c.speaker]
@@ -248,12 +282,12 @@ class Coder:
             # "said it would close the consulate": an announced sanction is the act itself
             mode, cameo_code = None, c.cameo
         out = []
-        pairs = [(src, tgt) for src in sources[:3] for tgt in (targets[:3] or [None])]
+        pairs = [(src, tgt) for src in sources[:MAX_SIDES] for tgt in (targets[:MAX_SIDES] or [None])]
         if p.symmetric and sources and targets:
             # one row per pair of sides: "Russia and Ukraine signed agreements with Turkey and the UN" is four
             pairs, seen = [], set()
-            for src in sources[:3]:
-                for tgt in targets[:3]:
+            for src in sources[:MAX_SIDES]:
+                for tgt in targets[:MAX_SIDES]:
                     k = frozenset((side(src.actor), side(tgt.actor)))
                     if len(k) == 2 and k not in seen:
                         seen.add(k)
@@ -284,7 +318,7 @@ class Coder:
                 continue
             if tgt is not None and src.actor.actor_id == tgt.actor.actor_id:
                 continue
-            if tgt is None and p.needs_target:
+            if tgt is None and p.needs_target and not untargeted:
                 continue
             code = cameo_code
             if code == "040" and place and tgt is not None and place.get("country") and \
@@ -310,7 +344,8 @@ class Coder:
         own = frozenset({side(source.actor)})
         tok = c.trigger
         subj = {t.i for ch in tok.children if ch.dep_ in ("nsubj", "nsubjpass", "agent") for t in ch.subtree}
-        skip = frozenset(subj | {t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
+        adjuncts = {t.i for ch in tok.children if ch.dep_ == "prep" and ch.lower_ in ADJUNCT_PLACES for t in ch.subtree}
+        skip = frozenset(subj | adjuncts | {t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
                                  for cl in ch.children if cl.dep_ in ("acl", "relcl", "ccomp") for t in cl.subtree}
                          | {t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree})
         inside = [q for q in parties.in_subtree(tok, own, skip) if q.actor.kind != "pair"]
@@ -372,6 +407,18 @@ class Coder:
                 e.date, e.date_text, e.date_basis = fits[0].value, f"{e.date_text} … {fits[0].text}", "explicit"
 
 
+def _names_an_act(tok, words: dict) -> bool:
+    """The object is an act named by a noun ("the attack", "the launch") or a bare "it"/"this"."""
+    for ch in tok.children:
+        if ch.dep_ in ("dobj", "nsubjpass"):
+            if ch.lower_ in ("it", "this", "that"):
+                return True
+            if ch.lemma_.lower() in words.get("act_nouns", ()) and not any(
+                    g.dep_ in ("poss", "compound", "amod") and g.pos_ in ("PROPN", "PRON") for g in ch.children):
+                return True
+    return False
+
+
 def _background(tok) -> bool:
     """Inside a relative clause about the past: "the crisis, which erupted in December 2016 when X expelled"."""
     return any(a.dep_ == "relcl" and a.tag_ == "VBD" for a in [tok] + list(tok.ancestors))
@@ -398,6 +445,9 @@ def _rank(e: Event) -> tuple:
 def _best(events: list[Event]) -> list[Event]:
     """One event per (code, source, target) in a sentence: "dangerous and critical" is one comment."""
     best: dict[tuple, Event] = {}
+    aimed = {(e.cameo, e.source.actor_id) for e in events if e.target is not None}
+    # "launched drills around Taiwan, firing missiles": the untargeted part of an aimed act is not another event
+    events = [e for e in events if e.target is not None or (e.cameo, e.source.actor_id) not in aimed]
     for e in events:
         k = _key(e)
         if k not in best or _rank(e) > _rank(best[k]):

@@ -28,6 +28,7 @@ class Pattern:
     future: Optional[str]
     frame: Optional[str]
     example: str
+    untargeted: Optional[str] = None  # the code when no target is found (a missile fired at no one: a test, 150)
 
     @property
     def root(self) -> str:
@@ -75,7 +76,8 @@ class Dictionary:
                 needs_target=r["needs_target"].strip() != "0",
                 future=(r["future"] or "").strip() or None,
                 frame=(r["frame"] or "").strip() or None,
-                example=r.get("example") or ""))
+                example=r.get("example") or "",
+                untargeted=(r.get("untargeted") or "").strip() or None))
         frames = json.loads((DATA / "frames.json").read_text(encoding="utf-8"))
         demonyms = {r["word"].strip().lower(): r["country"].strip() for r in _rows(DATA / "demonyms.csv") if r["country"]}
         return cls(patterns, frames, demonyms)

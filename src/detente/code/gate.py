@@ -15,7 +15,10 @@ FIRST_PERSON = frozenset({"we", "us", "our", "ours", "i", "me", "my"})
 
 IRREGULAR = {"met": "meet", "struck": "strike", "withdrew": "withdraw", "withdrawn": "withdraw", "shot": "shoot",
              "froze": "freeze", "frozen": "freeze", "broke": "break", "broken": "break", "spoke": "speak",
-             "spoken": "speak", "sought": "seek", "sent": "send", "left": "leave", "began": "begin", "underwent": "undergo"}
+             "spoken": "speak", "sought": "seek", "sent": "send", "left": "leave", "began": "begin", "underwent": "undergo",
+             "blew": "blow", "blown": "blow", "took": "take", "taken": "take", "paid": "pay", "gave": "give",
+             "given": "give", "fought": "fight", "made": "make", "swore": "swear", "drove": "drive", "won": "win",
+             "stood": "stand", "hid": "hide", "laid": "lay", "led": "lead", "bore": "bear", "flew": "fly"}
 
 
 def _crude_lemmas(word: str) -> set[str]:

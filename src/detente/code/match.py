@@ -112,7 +112,7 @@ class Matcher:
             if c.dep_ in ("dobj", "nsubjpass"):
                 out.extend(g for g in c.children if g.dep_ in ("compound", "amod"))
                 # "held eight hours of talks", "the first session of the dialogue"
-                out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ == "of" for g in pobjs(p))
+                out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ in ("of", "in") for g in pobjs(p))
             if c.dep_ == "oprd":  # "called the decision unfortunate and irresponsible"
                 out.extend(g for g in c.children if g.dep_ == "conj")
         if tok.pos_ in ("ADJ", "NOUN", "PROPN"):
@@ -204,8 +204,16 @@ class Matcher:
             return parties.in_subtree(self.clause(tok), exclude, skip)
         # a preposition: on the trigger, its object, or the word that satisfied `needs`
         hosts = [tok] + [ch for ch in tok.children if ch.dep_ in OBJECT_HOSTS]
-        if c.needed is not None:
+        if c.needed is not None and c.needed not in hosts:
             hosts.append(c.needed)
+        gov = self.governor(tok)
+        if gov is not None and tok.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.w["support_verbs"]:
+            hosts.append(gov)  # "held exercises near Taiwan": the phrase hangs from the light verb
+        for h in list(hosts[1:]):
+            # "imposed travel bans and asset freezes on X", "struck dozens of targets across X"
+            hosts.extend(ch for ch in h.children if ch.dep_ == "conj")
+            if h.lemma_.lower() in QUANTITY_NOUNS:
+                hosts.extend(g for p in h.children if p.dep_ == "prep" and p.lower_ == "of" for g in pobjs(p))
         out = []
         for h in hosts:
             for ch in h.children:

@@ -61,7 +61,7 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
     for tx, root in times:
         if tx.tense == "future" and root is not None and (root.i in c.anchors or any(a.i in c.anchors for a in root.ancestors)):
             return "future"
-    if c.pattern.frame == "intent":
+    if c.pattern.frame == "intent" or (c.pattern.frame == "vow" and int(c.cameo[:2]) < 10):
         return "future"
     # an infinitive of purpose is not yet done: "arrived in Geneva to meet Blinken"
     if tok.tag_ == "VB" and tok.dep_ in ("acl", "advcl", "xcomp", "relcl") and any(

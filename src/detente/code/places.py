@@ -28,15 +28,17 @@ def _fold(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _folded_cities() -> dict:
-    """Accent-folded city names ("Reykjavik" for Reykjavík), the most populous city winning a shared name."""
+def _city_index() -> tuple[dict, dict]:
+    """The gazetteer indexed once: exact city names and accent-folded ones ("Reykjavik" for Reykjavík), the
+    most populous city winning a shared name. A lookup is then a dict access, not a scan of every city."""
     gc, _, _ = _gazetteer()
-    out: dict = {}
+    exact: dict = {}
+    folded: dict = {}
     for c in gc.get_cities().values():
-        k = _fold(c["name"])
-        if k not in out or c.get("population", 0) > out[k].get("population", 0):
-            out[k] = c
-    return out
+        for index, k in ((exact, c["name"]), (folded, _fold(c["name"]))):
+            if k not in index or c.get("population", 0) > index[k].get("population", 0):
+                index[k] = c
+    return exact, folded
 
 
 @lru_cache(maxsize=4096)
@@ -50,8 +52,8 @@ def resolve_place(name: str) -> Optional[dict]:
         key = key[4:]
     if key.lower() in countries:
         return {"name": key, "country": countries[key.lower()]}
-    cities = [c for hit in gc.get_cities_by_name(key) for c in hit.values()]
-    best = max(cities, key=lambda c: c.get("population", 0)) if cities else _folded_cities().get(_fold(key))
+    exact, folded = _city_index()
+    best = exact.get(key) or folded.get(_fold(key))
     if best is None:
         return None
     return {"name": best["name"], "country": iso3.get(best["countrycode"])}
