@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench eval clean install
+BROWSER := tests/browser/node_modules/.installed
+
+.PHONY: run test bench eval clean install browser
 
 install: $(STAMP)
 
@@ -16,10 +18,20 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# The browser tests drive Debian's Chromium with playwright-core (no browser download). Installing
+# Chromium needs root, as in CI; elsewhere the browser tests skip and say why.
+browser: $(BROWSER)
+
+$(BROWSER): tests/browser/package.json tests/browser/package-lock.json
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "could not install chromium: the browser tests will skip"
+	command -v npm >/dev/null && npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error \
+		&& touch $(BROWSER) || echo "could not install playwright-core: the browser tests will skip"
+
 run: $(STAMP)
 	$(BIN)/detente run examples/corpus --out out --db out/detente.duckdb
 
-test: $(STAMP)
+test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

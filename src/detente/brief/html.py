@@ -14,23 +14,38 @@ table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #eee;pa
 """
 
 
-def trend_svg(points: list[TrendPoint], width: int = 640, height: int = 160) -> str:
-    """A line of monthly mean Goldstein weights on a fixed −10..+10 axis, zero line marked."""
-    pad = 30
-    n = len(points)
-    xs = [pad + (i * (width - 2 * pad) / max(1, n - 1) if n > 1 else (width - 2 * pad) / 2) for i in range(n)]
-    y = lambda g: pad + (10 - g) * (height - 2 * pad) / 20  # noqa: E731
+def _month(period: str) -> int:
+    year, month = period.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def trend_svg(points: list[TrendPoint], width: int = 640, height: int = 170) -> str:
+    """Monthly mean Goldstein weights on a fixed −10..+10 axis, months spaced by time, a tick per year."""
+    pad, bottom = 34, 24
+    first, last = _month(points[0].period), _month(points[-1].period)
+    span = max(1, last - first)
+    x = lambda period: pad + (_month(period) - first) * (width - 2 * pad) / span if last > first else width / 2  # noqa: E731
+    y = lambda g: pad / 2 + (10 - g) * (height - bottom - pad / 2) / 20  # noqa: E731
     parts = [f'<svg class="trend" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">',
              f'<line x1="{pad}" x2="{width - pad}" y1="{y(0)}" y2="{y(0)}" stroke="#bbb" stroke-dasharray="4"/>',
-             f'<text x="2" y="{y(10) + 4}">+10</text><text x="8" y="{y(0) + 4}">0</text><text x="2" y="{y(-10) + 4}">−10</text>']
-    if n > 1:
+             f'<text x="2" y="{y(10) + 4}">+10</text><text x="14" y="{y(0) + 4}">0</text>'
+             f'<text x="2" y="{y(-10) + 4}">−10</text>']
+    # a tick each January in range, thinned to keep labels apart; the first point's year only if it has room
+    years = [year for year in range(first // 12, last // 12 + 1) if year * 12 >= first]
+    step = max(1, len(years) * 44 // (width - 2 * pad) + 1)
+    ticks = [(x(f"{year}-01"), year) for year in years[::step]]
+    if not ticks or ticks[0][0] - x(points[0].period) >= 44:
+        ticks.insert(0, (x(points[0].period), first // 12))
+    for tick, year in ticks:
+        parts.append(f'<line x1="{tick:.1f}" x2="{tick:.1f}" y1="{y(-10)}" y2="{y(-10) + 4}" stroke="#999"/>'
+                     f'<text x="{tick - 13:.1f}" y="{height - 6}">{year}</text>')
+    if len(points) > 1:
         parts.append('<polyline fill="none" stroke="#36c" stroke-width="2" points="'
-                     + " ".join(f"{x:.1f},{y(p.goldstein):.1f}" for x, p in zip(xs, points)) + '"/>')
-    for x, p in zip(xs, points):
+                     + " ".join(f"{x(p.period):.1f},{y(p.goldstein):.1f}" for p in points) + '"/>')
+    for p in points:
         colour = "#2a2" if p.goldstein >= 0 else "#c33"
-        parts.append(f'<circle cx="{x:.1f}" cy="{y(p.goldstein):.1f}" r="4" fill="{colour}">'
+        parts.append(f'<circle cx="{x(p.period):.1f}" cy="{y(p.goldstein):.1f}" r="4" fill="{colour}">'
                      f'<title>{p.period}: {p.goldstein:+.1f} over {p.events} events</title></circle>')
-        parts.append(f'<text x="{x - 18:.1f}" y="{height - 6}">{p.period}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
