@@ -399,3 +399,125 @@ def test_places_lookup_is_indexed():
     for name in ("Kyiv", "Ankara", "Helsinki", "Tbilisi", "Dnipro", "Lublin"):
         resolve_place.__wrapped__(name)
     assert time.perf_counter() - t < 0.05
+
+
+# -- generalising rules (dev2 review) ----------------------------------------------------------------------------
+# Invented sentences; each checks one general rule of docs/coding-rules.md.
+
+HERALD = Actor("EVENING-HERALD", "The Evening Herald", "org", "POL", None, "MED")
+TRIBUNAL = Actor("ICJ", "International Court of Justice", "org", None, "UN", "JUD")
+FRA = Actor("FRA", "France", "state", "FRA")
+SURFACES.update({"the Evening Herald": HERALD, "the World Court": TRIBUNAL, "France": FRA})
+
+
+@pytest.mark.parametrize("line,plover,cameo_root", [
+    ("Poland urged Russia to pull its troops out of the border area.", "REQUEST", "10"),
+    ("Japan called on Russia to resume talks with the United States.", "REQUEST", "10"),
+    ("Japan asked Russia to resume talks with the United States.", None, "02"),
+])
+def test_urging_and_calling_on_are_requests_asking_is_an_appeal(coder, line, plover, cameo_root):
+    e = only(coder.code(annotate([line])), source=(JPN if line.startswith("Japan") else POL), target=RUS)
+    assert e.plover == plover and e.cameo[:2] == cameo_root
+
+
+def test_a_negated_approval_is_a_rejection(coder):
+    ev = coder.code(annotate(["Poland said it would not approve Russia's membership bid.",
+                              "Russia did not recognise NATO's authority over the dispute."]))
+    assert only(ev, source=POL, target=RUS).cameo == "120"
+    e = only(ev, source=RUS, target=NATO)
+    assert e.plover == "REJECT" and e.aux_mode is None
+
+
+def test_a_warning_hanging_on_a_condition_is_a_hypothetical_threat(coder):
+    ev = coder.code(annotate(["Ivanov warned that Russia could cut off gas supplies to Poland if NATO expanded further.",
+                              "Smith warned that the United States would take countermeasures against Russia."]))
+    assert only(ev, plover="THREATEN", target=POL).aux_mode == "hypothetical"
+    assert only(ev, plover="THREATEN", target=RUS).aux_mode is None
+
+
+def test_a_vow_of_punishment_is_a_threat_not_an_intent(coder):
+    e = only(coder.code(annotate(["Russia vowed that the United States would receive a fitting punishment."])), source=RUS)
+    assert e.plover == "THREATEN" and e.cameo == "138" and e.target == USA
+
+
+def test_a_media_outlet_is_not_the_source_of_what_it_reports(coder):
+    ev = coder.code(annotate(["Ivanov said talks with Washington were encouraging, according to the Evening Herald."]))
+    assert ev and all(e.source != HERALD for e in ev)
+    assert only(ev, cameo="013").source == IVANOV
+
+
+def test_a_dateline_dates_the_report_not_the_event(coder):
+    a = annotate(["MOSCOW, June 9 (Herald) - Russia and the United States held talks in Geneva."],
+                 published="2021-06-10", times={"June 9": "2021-06-09"})
+    e = only(coder.code(a), plover="CONSULT")
+    assert e.date == "2021-06-10" and e.date_basis == "publication"
+
+
+def test_by_agents_of_participles_and_relative_passives(coder):
+    ev = coder.code(annotate(["Japan and Poland agreed to restore relations in a deal brokered by France."]))
+    assert {e.target.actor_id for e in ev if e.cameo == "045" and e.source == FRA} == {"JPN", "POL"}
+    ev = coder.code(annotate(["Police arrested Ivanov, who had been granted asylum by Japan a week before."]))
+    assert only(ev, source=JPN, cameo="075").target == IVANOV
+
+
+def test_they_after_a_conjoined_reporter_is_each_of_them(coder):
+    ev = coder.code(annotate(["Japan and Poland said they held Russia responsible for the explosion."]))
+    assert {e.source.actor_id for e in ev if e.plover == "ACCUSE" and e.target == RUS} == {"JPN", "POL"}
+
+
+def test_a_trailing_attribution_dates_the_act(coder):
+    a = annotate(["Japan expelled two Russian diplomats, the foreign ministry said on Friday."],
+                 published="2021-06-13", times={"on Friday": "2021-06-11"})
+    assert only(coder.code(a), source=JPN, target=RUS).date == "2021-06-11"
+
+
+def test_a_stated_aid_package_is_aid_not_an_intent(coder):
+    e = only(coder.code(annotate(["Washington will send tanks to Poland as part of a $500 million package."])),
+             source=USA, target=POL)
+    assert e.plover == "AID" and e.aux_mode is None
+
+
+def test_following_suit_repeats_the_act(coder):
+    ev = coder.code(annotate(["Poland expelled three Russian diplomats, and Japan followed suit."]))
+    assert only(ev, source=JPN, target=RUS).cameo == only(ev, source=POL, target=RUS).cameo
+
+
+def test_responding_by_doing_is_the_act_and_without_doing_is_negated(coder):
+    ev = coder.code(annotate(["Russia responded by suspending trade with Japan.",
+                              "Smith left Moscow without signing the agreement with Russia."]))
+    assert only(ev, source=RUS, target=JPN).plover == "COERCE"
+    assert only(ev, cameo="057").aux_mode == "negated"
+
+
+def test_support_from_a_third_party_is_cooperation_with_the_lead_actor(coder):
+    ev = coder.code(annotate(["Washington and France struck targets in Russia with support from Poland."]))
+    assert only(ev, source=POL).target == USA and only(ev, source=POL).plover == "COOPERATE"
+
+
+def test_a_denied_habit_in_a_quote_is_not_an_attack(coder):
+    line = '"We do not attack civilians in Poland," Ivanov said.'
+    ev = coder.code(annotate([line], quotes=[("We do not attack civilians in Poland", IVANOV)]))
+    assert not [e for e in ev if e.plover == "ASSAULT"]
+
+
+def test_a_court_order_is_a_request(coder):
+    ev = coder.code(annotate(["The ruling came after the World Court ordered Russia to halt its offensive against Poland."]))
+    assert only(ev, target=RUS).plover == "REQUEST"
+
+
+def test_a_criticised_move_nobody_coded_gets_no_guessed_target(coder):
+    ev = coder.code(annotate(["Poland opened a new pipeline on Monday.", "Japan called the move an act of blackmail."]))
+    assert not [e for e in ev if e.source == JPN]
+
+
+def test_a_month_more_than_a_year_back_is_historical(coder):
+    a = annotate(["Japan had expelled a Russian diplomat in March 2020."], published="2021-03-20",
+                 times={"March 2020": "2020-03"})
+    assert only(coder.code(a), source=JPN).aux_mode == "historical"
+
+
+def test_an_agreements_content_and_an_adjunct_deal_are_not_events(coder):
+    ev = coder.code(annotate(["Russia and Japan signed an agreement to halt attacks on each other.",
+                              "Ivanov will leave for Japan under a deal with Poland."]))
+    assert not [e for e in ev if e.cameo[:3] == "087" or e.cameo == "160"]
+    assert only(ev, cameo="057").target == JPN

@@ -1,16 +1,16 @@
 """The code stage: an annotated document in, coded events out."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Optional
 
 from detente.annotate import nlp
 from detente.types import Annotation, Event, Sentence
 
-from .dating import BACKGROUND, anchor_times, context_day, date_event, is_historical, parse_day, time_roots
+from .dating import anchor_times, background, context_day, date_event, dateline, is_historical, parse_day, time_roots
 from .dictionary import Dictionary
 from .gate import may_hold_event, quote_of
-from .match import Candidate, Matcher, is_passive
+from .match import Candidate, Matcher, is_passive, pobjs
 from .modality import aux_mode, speculative, travelled_to
 from .ontology import cameo_table, specialize
 from .parties import Parties, Party, side
@@ -106,15 +106,18 @@ class Coder:
         events: list[Event] = []
         by_index = {s.index: s for s in a.sentences}
         last_dyad: Optional[tuple[int, Party, Party]] = None
-        self._times = anchor_times(a.times)
+        # a dateline ("WASHINGTON, July 13. /TASS/.") dates the report, not the events told after it
+        self._times = anchor_times([t for t in a.times if not dateline(a.doc.text or "", t)])
         self._by_index = by_index
         self._force: list[tuple[int, Event]] = []  # the document's shows of force and attacks so far
+        self._acts: list[tuple[int, Event]] = []   # its material acts (sanctions, cuts, seizures ...) so far
         for s, sdoc in parsed:
             q = quote_of(a, s)
             previous = by_index.get(s.index - 1)
             parties = Parties(a, s, sdoc, self.d, speaker=q.speaker if q else None, previous=previous)
             cands = self.matcher.candidates(sdoc, parties)
             self._frames(cands)
+            self._contents(cands)
             self._resolutions(cands)
             times = [t for t in self._times if s.start <= t.span[0] < s.end]
             roots = time_roots(times, sdoc, s.start)
@@ -123,18 +126,31 @@ class Coder:
             for c in sorted(cands, key=lambda c: not (c.sources or c.targets)):
                 if c.absorbed or c.drop or speculative(c, self.d.words):
                     continue
+                if c.pattern.frame == "copy":
+                    found.extend((c.i, e) for e in self._follow(a, s, c, cands, roots, events + [e for _, e in found]))
+                    continue
                 new = self._events(a, s, c, cands, roots, parties, last_dyad)
                 for e in new:
                     if e.symmetric and e.target is not None:
                         last_dyad = (s.index, Party(e.source, "dyad", -1), Party(e.target, "dyad", -1))
                 found.extend((c.i, e) for e in new)
                 self._force.extend((s.index, e) for e in new if e.cameo[:2] in FORCE_ROOTS and e.aux_mode is None)
+                self._acts.extend((s.index, e) for e in new if e.cameo[:2] >= "06" and e.aux_mode is None and e.target is not None
+                                  and e.cameo[:2] not in VERBAL_ROOTS)
             found.sort(key=lambda pair: pair[0])  # back in sentence order
             events.extend(_best([e for _, e in found]))
         self._refine_dates(a, events)
         for n, e in enumerate(events):
             e.event_id = f"{a.doc.doc_id}-e{n}"
         return events
+
+    def _contents(self, cands: list[Candidate]) -> None:
+        """"signed an agreement to cease hostilities": the infinitive is what the agreement says, not an event."""
+        nouns = {t.i for c in cands if c.cameo[:2] in ("03", "05") for t in (c.trigger, c.needed) if t is not None}
+        for c in cands:
+            t = c.trigger
+            if t.dep_ in ("acl", "advcl") and t.head.i in nouns and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in t.children):
+                c.absorbed = True
 
     def _resolutions(self, cands: list[Candidate]) -> None:
         """"passed a resolution criticising Iran": the criticism is the event, the vote only carries it."""
@@ -153,13 +169,38 @@ class Coder:
                 continue
             # the frame's own complement only: not its subjects, nor adjuncts ("agreed ... in a deal brokered by
             # China after four days of talks": the talks are an event of their own)
-            subj_toks = {t.i for ch in f.trigger.children if ch.dep_ in FRAME_SKIP or (
+            subj_toks = {t.i for ch in f.trigger.children if (ch.dep_ in FRAME_SKIP and not _infinitive(ch)) or (
                 ch.dep_ == "prep" and ch.lower_ not in FRAME_PREPS) for t in ch.subtree}
+            # "ordered Israel to take measures ..., in the case brought by X, which had asked ...": a relative clause
+            # describes a noun; it is not what the frame frames
+            subj_toks |= {t.i for r in f.trigger.subtree if r.dep_ == "relcl" and r is not f.trigger for t in r.subtree}
+            # "agreed to restore relations in a deal brokered by China": an adjunct deeper down is not the content
+            # ("agreed to take part in talks" keeps the talks: a pobj that is itself an event is the content)
+            triggers = {c.i for c in cands}
+            subj_toks |= {t.i for r in f.trigger.subtree if r.dep_ == "prep" and r.head is not f.trigger
+                          and r.lower_ in ("in", "under", "after", "before", "during", "amid", "following")
+                          and not any(o.i in triggers for o in pobjs(r)) for t in r.subtree}
             inner = [c for c in cands if c is not f and c.i in {t.i for t in f.trigger.subtree} - subj_toks]
+            if f.pattern.frame == "vow" and any(t.lemma_.lower() in self.d.words["retribution_words"] or
+                                                t.lower_ in self.d.words["retribution_words"]
+                                                for t in f.trigger.subtree if t.i not in subj_toks):
+                # "vowed that it would receive its just punishment", "vowed the strikes would not go unpunished"
+                for c in inner:
+                    c.absorbed = True
+                if inner:
+                    i = min(inner, key=lambda c: _depth(c.trigger, f.trigger))
+                    f.inner = i
+                    if not f.targets:
+                        f.targets = [p for p in (i.sources or i.targets) if side(p.actor) not in {side(q.actor) for q in f.sources}]
+                f.cameo = "138"
+                continue
             if not inner:
                 if f.pattern.frame in ("intent", "intent_done") and f.pattern.trigger not in self.d.words["bare_intent"]:
                     f.drop = "intent verb without an event to intend"
-                if f.pattern.frame == "command":
+                if f.pattern.frame == "command" and any(_court(p.actor) for p in f.sources) and any(
+                        ch.dep_ in ("xcomp", "ccomp") for ch in f.trigger.children):
+                    f.cameo = "100"  # "the court ordered Israel to take all measures ...": a demand
+                elif f.pattern.frame == "command":
                     f.drop = "an order without an event ordered"
                 continue
             i = min(inner, key=lambda c: _depth(c.trigger, f.trigger))
@@ -178,6 +219,9 @@ class Coder:
             code = specialize(table, i.cameo) if table else None
             if frame == "command":
                 code = i.cameo  # "ordered Russia to close its consulate": the order is the act
+                if any(_court(p.actor) for p in f.sources):
+                    # a court's order is a demand on the parties ("ordered a halt to the offensive")
+                    code = specialize(self.d.frames["request_code"], i.cameo) or "100"
             if f.pattern.frame in ("intent", "intent_done") and i.cameo.startswith("03"):
                 code = i.cameo
             if f.pattern.frame == "intent_done" and int(i.cameo[:2]) >= 10:
@@ -246,17 +290,43 @@ class Coder:
                 targets = [ends[side(sources[0].actor)]]
         cameo_code = c.cameo
         untargeted = False
+        refused = _refusal(c.trigger, self.d.words)
+        unknown_act = False
+        if refused:
+            cameo_code = "120"  # "would not approve the bids", "did not recognise the court": a rejection
+        if cameo_code == "045" and not targets and sources:
+            # "a deal brokered by China", "talks mediated by the AU": between the sides of the deal in play
+            if dyad and side(sources[0].actor) not in (side(dyad[1].actor), side(dyad[2].actor)):
+                targets = [dyad[1], dyad[2]]
+            else:
+                other = self._context_target(a, s, c, sources[0], parties, None)
+                targets = [other] if other is not None else []
+        if cameo_code == "1724" and not targets and sources:
+            # martial law or a state of emergency declared with no one named: imposed on the source's own country
+            home = sources[0].actor.country
+            if home:
+                targets = [Party(parties.state(home), "context", -1)]
         if not targets and p.untargeted:
             cameo_code, untargeted = p.untargeted, True  # "fired a missile" at no one named: a test, not an attack
         if cameo_code[:2] == "04" and travelled_to(c.trigger, self.d.words):
             cameo_code = "042"  # a trip made to meet: a visit
-        if cameo_code[:2] in ("01", "11", "12") and sources and (not targets or all(t.basis == "pronoun" for t in targets)) \
-                and _names_an_act(c.trigger, self.d.words):
-            # "X fired a missile. Japan called the launch unacceptable and the US condemned it": the one who acted
-            done = [e for k, e in self._force if s.index - k <= 3 and side(e.source) != side(sources[0].actor)]
+        if cameo_code[:2] in ("01", "11", "12", "13") and sources and (not targets or all(t.basis == "pronoun" for t in targets)) \
+                and (_names_an_act(c.trigger, self.d.words, deep=cameo_code[:2] == "13")
+                     or _names_an_act(c.trigger, {"act_nouns": self.d.words["policy_act_nouns"]})):
+            # "X fired a missile. Japan called the launch unacceptable and the US condemned it": the one who acted;
+            # "vowed revenge on those responsible", "vowed the strikes would not go unpunished" likewise
+            done = [(k, e) for k, e in self._force if s.index - k <= 3 and side(e.source) != side(sources[0].actor)]
+            if not done and _names_an_act(c.trigger, {"act_nouns": self.d.words["policy_act_nouns"]}):
+                # "Gazprom halted gas supplies. Brussels called the move blackmail": the last act before it
+                done = [(k, e) for k, e in self._acts if s.index - k <= 1 and side(e.source) != side(sources[0].actor)][-1:]
+            if not done and not any(ch.dep_ in ("dobj", "nsubjpass") and ch.lower_ in ("it", "this", "that")
+                                    for ch in c.trigger.children):
+                unknown_act = True  # the act criticised is not one we coded: its actor is not guessed
             if done:
-                targets = [Party(done[-1].source, "context", -1)]
-        if not targets and sources and cameo_code[:2] in self.d.words["context_target_roots"]:
+                last = done[-1][0]
+                targets = [Party(e.source, "context", -1) for k, e in done if k == last]
+                targets = [t for n, t in enumerate(targets) if side(t.actor) not in {side(u.actor) for u in targets[:n]}]
+        if not targets and sources and cameo_code[:2] in self.d.words["context_target_roots"] and not unknown_act:
             # "Moscow denied violating the accord", "called the decision irresponsible": the other side is the one
             # the event's own words name, else the dyad in play, else the nearest other side around
             other = self._context_target(a, s, c, sources[0], parties, dyad)
@@ -271,6 +341,15 @@ class Coder:
         if not sources:
             return []
         mode = aux_mode(c, self.d.words, roots)
+        if refused:
+            mode = None
+        if p.frame == "threat" and cameo_code[:2] == "13" and mode is None and _conditional(c, self.d.words, roots):
+            mode = "hypothetical"  # "warned that he could cut off gas transit if ...": a conditional threat
+        if mode == "negated" and cameo_code[:2] in FORCE_ROOTS and _habitual(c.trigger):
+            return []  # "we don't attack civilians": a stance denied, not an event
+        if cameo_code[:2] == "07" and mode == "future" and _stated_size(c.trigger):
+            # "will send cluster munitions as part of an $800 million package": an announced package is the aid
+            mode = None
         root = cameo_code[:2]
         if mode in ("future", "hypothetical"):
             if int(root) >= 9 and not (c.speaker is not None and side(c.speaker.actor) == side(sources[0].actor)):
@@ -297,8 +376,13 @@ class Coder:
         reference = p.pos == "NOUN" and (gov is None or gov.lemma_.lower() not in
                                          self.d.words["support_verbs"] | self.d.words["occur_verbs"])
         when, when_text, basis, date_adj = date_event(c, roots, cands, s.text, None, gov)
+        if when is None and not reference:
+            # "..., the agency said on Saturday": a trailing report dates what it reports
+            tx = _report_time(c, roots, self.d.words)
+            if tx is not None:
+                when, when_text, basis = tx.value, tx.text, tx.basis
         if when is None and basis is None and a.doc.published and not reference \
-                and not any(w in s.text.lower() for w in BACKGROUND):
+                and not background(s.text):
             # no time of its own: the day the report is about ("met on Wednesday ... Lavrov said afterwards"),
             # else the day of publication
             before = self._by_index.get(s.index - 2) or self._by_index.get(s.index - 1) or s
@@ -339,6 +423,31 @@ class Coder:
                              location=place, aux_mode=mode, confidence=conf, trigger=c.text,
                              symmetric=p.symmetric and tgt is not None))
         return out
+
+    def _follow(self, a: Annotation, s: Sentence, c: Candidate, cands, roots, before: list[Event]) -> list[Event]:
+        """"Mexico broke off relations with Ecuador, and Nicaragua followed suit": the same act by the newcomers."""
+        tok = c.trigger
+        objs = [ch for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass", "auxpass", "agent")]
+        if not c.sources or tok.dep_ in ("relcl", "acl", "amod") or any(o.lower_ != "suit" for o in objs):
+            return []
+        if not objs and tok.dep_ not in ("conj", "ROOT"):
+            return []
+        new = {side(p.actor) for p in c.sources}
+        model = next((e for e in reversed(before) if e.aux_mode is None and not e.symmetric and e.target is not None
+                      and side(e.source) not in new and e.cameo[:2] not in ("01", "02")
+                      and e.span[0] >= (self._by_index.get(s.index - 1) or s).start), None)
+        if model is None:
+            return []
+        when, when_text, basis, _ = date_event(c, roots, cands, s.text, None, None)
+        out = []
+        for src in c.sources[:MAX_SIDES]:
+            if side(src.actor) == side(model.target):
+                continue
+            out.append(replace(model, event_id="", sentence=s.text, span=(s.start, s.end), source=src.actor,
+                               trigger=c.text, confidence=round(max(0.05, model.confidence - 0.1), 2),
+                               date=when or model.date, date_text=when_text or model.date_text,
+                               date_basis=basis or model.date_basis, location=None, incident_id=None))
+        return [e for e in out if e.confidence >= MIN_CONFIDENCE]
 
     def _context_target(self, a: Annotation, s: Sentence, c: Candidate, source: Party, parties: Parties, dyad) -> Optional[Party]:
         own = frozenset({side(source.actor)})
@@ -407,16 +516,91 @@ class Coder:
                 e.date, e.date_text, e.date_basis = fits[0].value, f"{e.date_text} … {fits[0].text}", "explicit"
 
 
-def _names_an_act(tok, words: dict) -> bool:
-    """The object is an act named by a noun ("the attack", "the launch") or a bare "it"/"this"."""
+def _bare_act(ch, words: dict) -> bool:
+    return ch.lemma_.lower() in words.get("act_nouns", ()) and not any(
+        g.dep_ in ("poss", "compound", "amod") and g.pos_ in ("PROPN", "PRON") for g in ch.children)
+
+
+def _names_an_act(tok, words: dict, deep: bool = False) -> bool:
+    """The object is an act named by a noun ("the attack", "the launch") or a bare "it"/"this". For threats also
+    "revenge on those responsible" and a vow whose clause is about the act ("vowed the strikes would not go
+    unpunished")."""
     for ch in tok.children:
         if ch.dep_ in ("dobj", "nsubjpass"):
             if ch.lower_ in ("it", "this", "that"):
                 return True
-            if ch.lemma_.lower() in words.get("act_nouns", ()) and not any(
-                    g.dep_ in ("poss", "compound", "amod") and g.pos_ in ("PROPN", "PRON") for g in ch.children):
+            if _bare_act(ch, words):
                 return True
+    if not deep:
+        return False
+    for t in tok.subtree:
+        if t.dep_ == "pobj" and t.head.lower_ in ("on", "against", "for") and (
+                t.lemma_.lower() in words.get("culprit_nouns", ()) or
+                (t.lower_ in ("those", "whoever") and any(g.lower_ == "responsible" for g in t.children))):
+            return True
+        if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ccomp" and t.head.head is tok and _bare_act(t, words):
+            return True
     return False
+
+
+def _conditional(c, words: dict, roots) -> bool:
+    """A warning whose threatened act hangs on a condition: "warned that he could cut off gas if the bloc ...",
+    "warned that any attempt to divert the river would be treated as an act of war". A plain "would take
+    countermeasures" or an infinitive ("threatened to impose tariffs if ...") is a threat as such."""
+    for t in (ch for ch in c.trigger.children if ch.dep_ == "ccomp"):
+        if not any(ch.dep_ == "aux" and ch.lower_ in ("could", "would", "might", "may") for ch in t.children):
+            continue
+        if any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_marks"] for m in ch.children)
+               for ch in t.children):
+            return True
+        if any(ch.dep_ in ("nsubj", "nsubjpass") and any(d.dep_ == "det" and d.lower_ == "any" for d in ch.children)
+               for ch in t.children):
+            return True
+    return False
+
+
+def _habitual(tok) -> bool:
+    """Negated simple present with do-support: "we don't attack X", "does not target civilians"."""
+    return tok.tag_ == "VB" and any(ch.dep_ == "aux" and ch.lower_ in ("do", "does") for ch in tok.children)
+
+
+def _stated_size(tok) -> bool:
+    """The aid comes with its size or as a package: "$85 million in assistance", "as part of a new package"."""
+    for t in tok.doc:
+        if t.ent_type_ == "MONEY" or t.text in ("$", "€", "£") or t.lemma_.lower() == "package":
+            return True
+    return False
+
+
+def _report_time(c, roots, words: dict):
+    """The day of a reporting verb placed after the event it reports, when that verb governs the event's clause."""
+    above = {t.i: t for t in c.trigger.ancestors}
+    for tx, r in roots:
+        if not tx.value or tx.kind != "date" or tx.tense == "future":
+            continue
+        v = r
+        for _ in range(4):
+            if v.pos_ in ("VERB", "AUX") or v.head is v:
+                break
+            v = v.head
+        if v.i in above and v.i > c.trigger.i and v.lemma_.lower() in words["reporting"]:
+            return tx
+    return None
+
+
+def _infinitive(tok) -> bool:
+    """"called on Moscow to cooperate" parsed with the infinitive as an adverbial clause: still the content."""
+    return tok.dep_ == "advcl" and tok.tag_ == "VB" and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children)
+
+
+def _court(actor) -> bool:
+    return actor.sector == "JUD" or "court" in (actor.name or "").lower() or actor.actor_id in ("ICJ", "ICC")
+
+
+def _refusal(tok, words: dict) -> bool:
+    """A negated approval ("would not approve", "did not recognise the court's jurisdiction") is a rejection."""
+    return tok.lemma_.lower() in words.get("approval_verbs", ()) and any(
+        ch.dep_ == "neg" for ch in tok.children)
 
 
 def _background(tok) -> bool:

@@ -13,6 +13,16 @@ from .match import Candidate
 
 BACKGROUND = ("previously", "earlier", "in recent years", "over the years", "in the past", "used to", "once again",
               "repeatedly", "in recent months", "ago")
+# "hours earlier", "a day earlier", "earlier that day": recent context, not background
+RECENT = re.compile(r"\b(?:(?:hours|minutes|moments|a\s+day|one\s+day|days|a\s+few\s+days)\s+(?:earlier|before)|earlier\s+(?:that|the\s+same|on\s+\w+)(?:\s+day)?|earlier\s+(?:this|that)\s+(?:week|month))\b", re.I)
+
+
+def background(text: str) -> bool:
+    """The sentence tells background ("previously", "in recent years", "ago") rather than the news of the day."""
+    low = RECENT.sub(" ", text.lower())
+    return any(re.search(rf"\b{re.escape(w)}\b", low) for w in BACKGROUND)  # "ago", not "Pentagon"
+
+
 # Days told relative to the day the report is about ("said the same day", "a day earlier"), which the time
 # annotator leaves open: an offset in days from the last resolved day before them.
 ANCHORED = ((re.compile(r"\b(?:the\s+same\s+day|(?:later|earlier)\s+(?:that|the\s+same)\s+day|that\s+day|hours\s+(?:later|earlier))\b", re.I), 0),
@@ -23,6 +33,20 @@ ANCHORED = ((re.compile(r"\b(?:the\s+same\s+day|(?:later|earlier)\s+(?:that|the\
 # "the 1987 accord", "a 2000 agreement".
 NAME_YEAR = re.compile(r"^\d{4}$")
 MODIFIER_DEPS = frozenset({"nummod", "compound", "amod", "nmod", "poss"})
+
+
+# "WASHINGTON, July 13. /TASS/. ...", "KYIV, March 3 (Reuters) - ...": the place and day a wire report was filed.
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*[A-Z][A-Za-z.'\- ]{1,40}(?:,[ \t]*[A-Z][A-Za-z.' ]{1,30})?,[ \t]*$")
+_DATELINE_AFTER = re.compile(r"^[ \t]*[.,]?[ \t]*(?:/[^/\n]{1,30}/|\([^)\n]{1,30}\)|[-\u2013\u2014]+[ \t])")
+
+
+def dateline(text: str, tx: TimeExpr) -> bool:
+    """A time expression that is the dateline of a paragraph: the report's date, never an event's own."""
+    a, b = tx.span
+    if a < 0 or b > len(text):
+        return False
+    line_start = text.rfind("\n", 0, a) + 1
+    return bool(_DATELINE_BEFORE.search(text[line_start:a])) and bool(_DATELINE_AFTER.match(text[b:b + 40]))
 
 
 def time_roots(times: list[TimeExpr], sdoc, offset: int) -> list[tuple[TimeExpr, object]]:
@@ -100,8 +124,7 @@ def date_event(c: Candidate, roots: list[tuple[TimeExpr, object]], others: list[
         return tx.value, tx.text, tx.basis, -0.1
     if usable:
         return None, None, None, -0.05
-    low = sentence_text.lower()
-    if published and anchor_verb is not None and is_past(anchor_verb) and not any(w in low for w in BACKGROUND):
+    if published and anchor_verb is not None and is_past(anchor_verb) and not background(sentence_text):
         return published, None, "publication", -0.05
     return None, None, None, 0.0
 
@@ -117,6 +140,8 @@ def _clause(tok):
 
 def is_historical(value: Optional[str], published: Optional[str], days: int = 365) -> bool:
     when, pub = parse_day(value), parse_day(published)
+    if when is not None and value and len(value) == 7:
+        when = when.replace(day=1)  # "in March 2022" told in mid-March 2023: the month began over a year before
     return bool(when and pub and (pub - when).days > days)
 
 

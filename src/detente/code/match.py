@@ -12,6 +12,11 @@ RELATIVE = frozenset({"which", "that", "who", "whom"})
 # "After talks with X, Ukraine said", "In a phone call, A told B": a nominal event in an adjunct of a clause
 ADJUNCT_PREPS = frozenset({"after", "following", "during", "in"})
 OBJECT_HOSTS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
+# "leave for Belarus under a deal": a dependent in an adjunct of time or circumstance does not satisfy `needs`
+ADJUNCT_NEEDS = frozenset({"under", "after", "before", "during", "amid", "despite", "since", "following", "because",
+                           "without", "until", "as"})
+# "two days of drills", "four days of talks": a measure of time in front of the event noun
+MEASURE_NOUNS = frozenset({"day", "week", "hour", "month", "round", "year", "night"})
 
 
 @dataclass
@@ -45,6 +50,11 @@ class Candidate:
 
 def is_passive(tok) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+
+
+def is_media(actor) -> bool:
+    """A newspaper, agency or broadcaster: it reports events, it does not make the ones it reports."""
+    return actor.sector == "MED"
 
 
 def pobjs(prep) -> list:
@@ -88,7 +98,11 @@ class Matcher:
                                  if pos == "ADJ" or tok.tag_ in ("VBG", "VBN")]
         for p in sorted(options, key=lambda p: not p.needs):
             if p.needs:
-                needed = next((n for n in self._near(tok) if n.lemma_.lower() in p.needs or n.lower_ in p.needs), None)
+                # a particle or preposition a verb needs comes after it ("called on X", not "on what it called")
+                needed = next((n for n in self._near(tok) if (n.lemma_.lower() in p.needs or n.lower_ in p.needs)
+                               and not (pos == "VERB" and n.dep_ in ("prep", "prt") and n.i < tok.i)
+                               and not (n.dep_ == "prep" and pobjs(n) and all(g.ent_type_ in ("DATE", "TIME") for g in pobjs(n)))),
+                              None)
                 if needed is None:
                     continue
             else:
@@ -105,7 +119,7 @@ class Matcher:
         out = []
         for c in tok.children:
             out.append(c)
-            if c.dep_ in ("prep", "agent"):
+            if c.dep_ in ("prep", "agent") and c.lower_ not in ADJUNCT_NEEDS:
                 out.extend(pobjs(c))
             if c.dep_ in OBJECT_HOSTS and c.lemma_.lower() in QUANTITY_NOUNS:
                 out.extend(g for p in c.children if p.dep_ == "prep" for g in pobjs(p))
@@ -115,8 +129,10 @@ class Matcher:
                 out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ in ("of", "in") for g in pobjs(p))
             if c.dep_ == "oprd":  # "called the decision unfortunate and irresponsible"
                 out.extend(g for g in c.children if g.dep_ == "conj")
-        if tok.pos_ in ("ADJ", "NOUN", "PROPN"):
-            out.append(tok.head)
+                # "called the move an attempt at blackmail"
+                out.extend(g for p in c.children if p.dep_ == "prep" for g in pobjs(p))
+        if tok.pos_ in ("ADJ", "NOUN", "PROPN") or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
+            out.append(tok.head)  # "a deal brokered by China": the participle's noun
         return out
 
     def governor(self, tok):
@@ -128,6 +144,9 @@ class Matcher:
             return h
         if tok.dep_ == "pobj" and h.head.pos_ in ("VERB", "AUX"):
             return h.head
+        if tok.dep_ == "pobj" and h.lower_ == "of" and h.head.lemma_.lower() in MEASURE_NOUNS | QUANTITY_NOUNS \
+                and h.head.dep_ in ("dobj", "nsubj", "nsubjpass") and h.head.head.pos_ in ("VERB", "AUX"):
+            return h.head.head  # "began two days of drills": the verb governs the drills
         return None
 
     # -- roles -----------------------------------------------------------------------------------------
@@ -139,7 +158,8 @@ class Matcher:
             if found:
                 c.sources, c.source_role = found, role
                 break
-        if not c.sources and c.needed is not None and c.needed.pos_ in ("NOUN", "PROPN") and c.needed.i != c.i:
+        if not c.sources and c.needed is not None and c.needed.pos_ in ("NOUN", "PROPN") and c.needed.i != c.i \
+                and not (c.trigger.pos_ == "VERB" and self.subjects(c.trigger)):  # not past a subject we cannot name
             # "The Russian-US summit was held": the actors sit on the noun the verb needed
             for role in ("poss", "compound", "between"):
                 found = self.role(c, role, parties, tok=c.needed)
@@ -170,7 +190,11 @@ class Matcher:
     def role(self, c: Candidate, role: str, parties: Parties, exclude: frozenset = frozenset(), tok=None) -> list[Party]:
         tok = tok if tok is not None else c.trigger
         if role == "subj":
-            return [p for s in self.subjects(tok) for p in parties.phrase(s)]
+            out = []
+            for s in self.subjects(tok):
+                group = self._reporters(s, parties) if s.lower_ == "they" else []
+                out.extend(group or parties.phrase(s))
+            return out
         if role == "speaker":
             return [c.speaker] if c.speaker is not None else []
         if role == "obj":
@@ -178,7 +202,18 @@ class Matcher:
             passive = is_passive(tok)
             for ch in tok.children:
                 if (ch.dep_ == "nsubjpass") if passive else (ch.dep_ in ("dobj", "dative")):
-                    out.extend(parties.phrase(ch, exclude))
+                    if passive and ch.lower_ in RELATIVE and tok.dep_ == "relcl":
+                        # "Glas, who had been granted asylum by Mexico": the relative stands for the noun
+                        out.extend(parties.phrase(tok.head, exclude, conj=False))
+                        continue
+                    found = parties.phrase(ch, exclude)
+                    out.extend(found)
+                    # "vetoed a resolution drafted by X and Y": the drafters are who the act is aimed at
+                    out.extend(p for cl in ch.children if cl.dep_ == "acl" and cl.tag_ == "VBN"
+                               for ag in cl.children if ag.dep_ == "agent" for o in pobjs(ag)
+                               for p in parties.phrase(o, exclude) if p not in found)
+            if not out and tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                out.extend(parties.phrase(tok.head, exclude))  # "the diplomats expelled by X"
             return out
         if role == "poss":
             return [p for ch in tok.children if ch.dep_ == "poss" for p in parties.phrase(ch)]
@@ -192,6 +227,16 @@ class Matcher:
                 if p is not None:
                     out.append(p)
             return out
+        if role == "host":
+            # "struck targets with support from Z": the subject of the verb the phrase hangs from
+            if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+                # the lead actor only: "US and British jets struck ... with support from Z" is Z with the US
+                def start(p):
+                    m = parties.mention_at(tok.doc[p.i]) if p.i >= 0 else None
+                    return m.span[0] if m is not None else parties.offset + tok.doc[p.i].idx
+                lead = sorted((p for s in self.subjects(tok.head.head) for p in parties.phrase(s, exclude)), key=start)
+                return lead[:1]
+            return []
         if role == "content":
             # what a clause is about, not who a noun's own clause names: in "demanded guarantees that NATO would
             # not expand" NATO is not the one asked
@@ -226,6 +271,18 @@ class Matcher:
                         out.extend(found)
         return out
 
+    def _reporters(self, pron, parties: Parties) -> list[Party]:
+        """"The Netherlands and Australia said they held Russia responsible": "they" is every one who said it."""
+        t = pron.head
+        for _ in range(4):
+            if t.dep_ == "ccomp" and t.head.lemma_.lower() in self.w["reporting"]:
+                group = [p for s in self.subjects(t.head) for p in parties.phrase(s)]
+                return group if len({side(p.actor) for p in group}) >= 2 else []
+            if t.dep_ not in ("conj", "xcomp", "advcl") or t.head is t:
+                return []
+            t = t.head
+        return []
+
     def subjects(self, tok, depth: int = 0) -> list:
         if depth > 4:
             return []
@@ -254,6 +311,9 @@ class Matcher:
             return self.subjects(h, depth + 1)
         if tok.dep_ in ("conj", "advcl") and h is not tok:
             return self.subjects(h, depth + 1)
+        if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and h.lower_ in ("by", "after", "before", "while", "without") \
+                and h.head.pos_ in ("VERB", "AUX"):
+            return self.subjects(h.head, depth + 1)  # "responded by suspending trade", "left without signing"
         if tok.dep_ in ("acomp", "attr") and h.pos_ in ("AUX", "VERB"):
             return self.subjects(h, depth + 1)
         if tok.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN"):
@@ -275,17 +335,23 @@ class Matcher:
         "according to" phrase, or else the nearest subject above."""
         if parties.speaker is not None:
             return Party(parties.speaker, "speaker", -1), "quote"
-        fallback = None
+        fallback = according = None
         for a in [tok] + list(tok.ancestors):
             if a.pos_ in ("VERB", "AUX", "ADJ"):
                 subj = [p for s in self.subjects(a) for p in parties.phrase(s, conj=False)]
                 if a.lemma_.lower() in self.w["reporting"] and a is not tok and subj:
+                    if a.lemma_.lower() == "report" and is_media(subj[0].actor):
+                        continue  # "al-Baath reported that ...": the outlet carries the words of others
                     return subj[0], "reporting"
                 if fallback is None and subj:
                     fallback = subj[0]
             for ch in a.children:
-                if ch.dep_ == "prep" and ch.lower_ == "according":
-                    objs = [p for to in ch.children for o in pobjs(to) for p in parties.phrase(o, conj=False)]
+                if ch.dep_ == "prep" and ch.lower_ == "according" and according is None:
+                    # "..., according to al-Baath": a media outlet names who reported it, not who said it
+                    objs = [p for to in ch.children for o in pobjs(to) for p in parties.phrase(o, conj=False)
+                            if not is_media(p.actor)]
                     if objs:
-                        return objs[0], "according"
+                        according = objs[0]
+        if according is not None:
+            return according, "according"
         return (fallback, "subject") if fallback is not None else (None, "")

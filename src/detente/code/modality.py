@@ -16,6 +16,8 @@ def _upwards(tok, limit: int = 3):
     for _ in range(limit):
         if t.head is t or t.dep_ in ("ccomp", "parataxis", "ROOT", "conj", "advcl", "relcl"):
             break
+        if t.dep_ == "acl" and t.tag_ == "VBN":
+            break  # "a deal brokered by X": the participle tells a done thing, whatever the host's mood
         t = t.head
         out.append(t)
     return out
@@ -31,7 +33,9 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
         for ch in t.children:
             if ch.dep_ == "neg" or (ch.dep_ == "det" and ch.lower_ == "no") or ch.lower_ == "never":
                 return "negated"
-        if t is not tok and t.lemma_.lower() in words["negators"]:
+        if _without(t):
+            return "negated"
+        if t.i != tok.i and t.lemma_.lower() in words["negators"]:
             return "negated"
     # condition: "if US policy remains unchanged, we will oppose it"; "would", "could"
     upper = scope + list(tok.ancestors)[:4]
@@ -70,6 +74,16 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
             return None  # "flew to Pyongyang to meet Kim": the trip is told as done, and so is the meeting
         return "future"
     return None
+
+
+def _without(t) -> bool:
+    """"left without signing the agreement", "stopped short of ordering a ceasefire": the act was not done."""
+    if t.dep_ != "pcomp" or t.tag_ != "VBG":
+        return False
+    h = t.head
+    if h.lower_ == "without":
+        return True
+    return h.lower_ == "of" and h.head.lower_ == "short" and h.head.head.lemma_.lower() in ("stop", "fall")
 
 
 def travelled_to(tok, words: dict) -> bool:

@@ -16,6 +16,8 @@ GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
 FIRST_PERSON = frozenset({"we", "us", "our", "ours", "i", "me", "my"})
 ROLE_HEADS = frozenset({"president", "minister", "secretary", "ambassador", "spokesman", "spokesperson", "envoy",
                         "official", "diplomat", "chief", "head", "leader", "chancellor", "premier", "king"})
+TITLE_HEADS = frozenset({"commander", "general", "founder", "member", "governor", "mayor", "spokeswoman", "prime",
+                         "deputy", "director", "adviser", "advisor", "general-secretary", "secretary-general"})
 QUANTITY_NOUNS = frozenset({"number", "group", "dozen", "dozens", "some", "part", "series", "couple", "majority", "hundreds",
                             "most", "many", "all", "several", "half", "round", "few", "each", "any"})
 
@@ -151,11 +153,15 @@ class Parties:
             # modifier is a side too
             m = self.mention_at(tok)
             for t in self.core(tok, appos=False):
-                if t.dep_ in ("amod", "compound", "conj") and m is not None and not (
-                        m.span[0] <= self.offset + t.idx < m.span[1]):
+                if t.dep_ not in ("amod", "compound", "conj", "nmod") or m is None:
+                    continue
+                if not (m.span[0] <= self.offset + t.idx < m.span[1]):
                     p = self.at(t, exclude)
                     if p is not None:
                         found.append(p)
+                elif t.dep_ == "conj" and (iso := self.dictionary.demonyms.get(t.lower_)) and iso != side(head.actor):
+                    # "Russian and American diplomats" resolved as one mention: the other demonym is a side too
+                    found.append(Party(self.state(iso), "demonym", t.i))
         if head is None:
             relational = tok.lemma_.lower() in self.dictionary.words.get("relational_nouns", ())
             for t in self.core(tok):
@@ -164,6 +170,12 @@ class Parties:
                 p = self.at(t, exclude)
                 if p is not None:
                     found.append(p)
+        if not found and tok.pos_ == "PROPN":
+            # "Qassem Soleimani, the commander of Iran's Quds Force": an unknown name placed by its title
+            for ap in tok.children:
+                if ap.dep_ == "appos" and ap.lemma_.lower() in ROLE_HEADS | TITLE_HEADS:
+                    found.extend(q for pp in ap.children if pp.dep_ == "prep" and pp.lower_ == "of"
+                                 for g in pp.children if g.dep_ == "pobj" for q in self.phrase(g, exclude, False))
         if not found and tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in self.dictionary.words.get("member_nouns", ()):
             # "delegations from Russia and the United States", "officials of both countries"
             for ch in tok.children:
@@ -175,6 +187,10 @@ class Parties:
         if conj:
             for c in tok.children:
                 if c.dep_ == "conj":
+                    found.extend(self.phrase(c, exclude, True))
+                elif c.dep_ == "appos" and head is not None and (m := self.mention_at(c)) is not None \
+                        and m.actor.kind in ("state", "org") and side(m.actor) != side(head.actor):
+                    # "The United States, Britain, Canada and ...": a list the parser read as an apposition
                     found.extend(self.phrase(c, exclude, True))
         return _merge(found)
 
