@@ -184,3 +184,91 @@ def test_coverage(kb):
                 "KWT", "BHR", "OMN", "DEU", "JPN", "IND", "BRA", "CAN", "AUS", "ITA", "MEX", "KOR", "ZAF", "IDN", "ARG"):
         assert kb.holders("head_of_state", iso) or kb.holders("head_of_government", iso), iso
         assert kb.holders("foreign_minister", iso), iso
+
+
+# -- world coverage (heads of state and government 2010-2025) ---------------------------------------
+WORLD = ("VEN", "COL", "ARG", "CHL", "PER", "ECU", "CUB", "NIC", "MEX", "ETH", "ERI", "SDN", "SSD", "NER", "MLI", "BFA",
+         "NGA", "KEN", "EGY", "LBY", "DZA", "MAR", "TUN", "COD", "RWA", "ZAF", "KHM", "MMR", "THA", "VNM", "PHL", "IDN",
+         "MYS", "BGD", "PAK", "AFG", "LKA", "NPL", "TWN", "JPN", "KOR", "MNG", "KAZ", "UZB", "GEO", "ARM", "AZE", "BLR",
+         "MDA", "SRB", "HUN", "POL", "GRC", "CYP", "FIN", "SWE", "NOR", "DNK", "EST", "LVA", "LTU", "LBN", "IRQ", "JOR",
+         "YEM", "PSE")
+
+
+@pytest.mark.parametrize("iso", WORLD)
+def test_world_states_have_a_leader_across_the_period(kb, iso):
+    for date in ("2012-06-01", "2018-06-01", "2024-06-01"):
+        assert kb.holders("head_of_state", iso, date) or kb.holders("head_of_government", iso, date), (iso, date)
+
+
+def test_every_role_has_a_source_and_approximate_dates_say_so(kb):
+    for r in kb.roles:
+        assert r.source.startswith(("http", "see ")), r
+    # a note is free text, but a "~" must open it when the date itself is uncertain
+    for r in kb.roles:
+        assert "~" not in r.note or r.note.lstrip().startswith("~") or " ~" in r.note or "(~" in r.note, r
+
+
+def test_people_fields(kb):
+    for p in kb.people.values():
+        assert p.gender in ("m", "f"), p.actor_id
+        assert p.actor_id == p.actor_id.lower() and " " not in p.actor_id, p.actor_id
+        assert p.surname is None or p.surname.strip(), p.actor_id
+
+
+def test_organisation_governs_column(kb):
+    import datetime as dt
+    for o in kb.orgs.values():
+        if o.governs:
+            country, since = o.governs
+            assert country in kb.states and country == o.country, o.actor_id
+            dt.date.fromisoformat(since)
+    assert kb.orgs["TALIBAN"].governs == ("AFG", "2021-08-15")
+
+
+def test_armed_groups_and_companies_have_a_country(kb):
+    for oid in ("HAMAS", "HEZBOLLAH", "HOUTHIS", "TALIBAN", "AL-SHABAAB", "TPLF", "M23", "PKK", "YPG", "SDF", "RSF",
+                "GAZPROM", "ROSNEFT", "NAFTOGAZ", "HUAWEI", "ZTE", "ARAMCO"):
+        o = kb.orgs[oid]
+        assert o.country and o.sector in ("REB", "MIL", "BUS"), oid
+    for oid in ("ECOWAS", "ASEAN", "ARAB-LEAGUE", "GCC", "AU", "MERCOSUR", "OAS", "OPEC-PLUS", "QUAD", "AUKUS", "WTO",
+                "IMF", "WORLD-BANK", "UNICEF", "WFP", "UNGA", "UNHRC"):
+        assert kb.orgs[oid].sector == "IGO" and kb.orgs[oid].country is None, oid
+
+
+WORLD_CASES = [
+    (("the Taliban", "2019-05-01", None), dict(actor_id="TALIBAN", country="AFG", sector="REB")),
+    (("the Taliban", "2022-05-01", None), dict(actor_id="TALIBAN", country="AFG", sector="GOV")),
+    (("Hayat Tahrir al-Sham", "2025-01-05", None), dict(actor_id="HTS", sector="GOV")),
+    (("Ansar Allah", "2024-01-12", None), dict(actor_id="HOUTHIS", country="YEM", sector="REB")),
+    (("Tigrayan forces", "2021-07-01", None), dict(actor_id="TPLF", country="ETH", sector="REB")),
+    (("Rosneft", "2022-01-01", None), dict(country="RUS", sector="BUS")),
+    (("the Pentagon", "2023-03-15", None), dict(actor_id="USA-DOD", country="USA", sector="MIL")),
+    (("the State Department", "2023-03-15", None), dict(actor_id="USA-DOS", country="USA")),
+    (("MI6", "2023-03-15", None), dict(country="GBR", sector="SPY")),
+    (("Venezuela's interim president", "2019-02-01", None), dict(actor_id="juan-guaido", sector="OPP")),
+    (("Venezuela's president", "2019-02-01", None), dict(actor_id="nicolas-maduro")),
+    (("the Ethiopian prime minister", "2021-03-01", None), dict(actor_id="abiy-ahmed", country="ETH")),
+    (("the Ethiopian leader", "2021-03-01", None), dict(actor_id="abiy-ahmed")),
+    (("Abiy", "2021-03-01", None), dict(actor_id="abiy-ahmed")),
+    (("the Greek prime minister", "2023-06-10", None), dict(actor_id="ioannis-sarmas")),
+    (("the Greek prime minister", "2024-06-10", None), dict(actor_id="kyriakos-mitsotakis")),
+    (("Hassan Nasrallah", "2020-01-01", None), dict(country="LBN", sector="REB")),
+    (("Ismail Haniyeh", "2023-10-10", None), dict(country="PSE", sector="REB")),
+    (("Abu Mohammed al-Jolani", "2020-06-01", None), dict(actor_id="ahmed-al-sharaa", sector="REB")),
+    (("Ahmed al-Sharaa", "2025-03-01", None), dict(actor_id="ahmed-al-sharaa", role="President")),
+    (("Qassem Soleimani", "2020-01-02", None), dict(country="IRN", sector="MIL")),
+    (("Hemedti", "2024-01-01", None), dict(actor_id="mohamed-hamdan-dagalo", country="SDN", sector="REB")),
+    (("the Pakistani army chief", "2023-05-01", None), dict(actor_id="asim-munir")),
+    (("the Thai prime minister", "2012-01-01", None), dict(actor_id="yingluck-shinawatra")),
+    (("the Danish prime minister", "2016-01-01", None), dict(actor_id="lars-lokke-rasmussen")),
+    (("Rasmussen", "2012-01-01", None), dict(actor_id="anders-fogh-rasmussen")),
+    (("King Abdullah II", "2020-01-01", None), dict(actor_id="abdullah-ii", country="JOR")),
+]
+
+
+@pytest.mark.parametrize("args,expected", WORLD_CASES)
+def test_world_resolve(resolver, args, expected):
+    res = resolver.resolve(*args)
+    assert res is not None, args
+    for k, v in expected.items():
+        assert getattr(res.actor, k) == v, (args, k, getattr(res.actor, k))

@@ -325,3 +325,79 @@ def test_states_named_inside_a_title_are_mentions_too(real):
     states = [(m.text, m.actor.actor_id) for m in a.mentions if m.actor.kind == "state"]
     assert ("Iran", "IRN") in states and ("Moscow", "RUS") in states and ("Washington", "USA") in states
     assert any(m.actor.actor_id == "masoud-pezeshkian" for m in a.mentions)
+
+
+# -- crowds, unnamed groups, units and bodies (real knowledge base; sentences written for these tests)
+
+def _found(a):
+    return {m.text: (m.actor.actor_id, m.actor.country, m.actor.sector) for m in a.mentions}
+
+
+def test_crowd_takes_the_state_of_the_place_in_its_clause(real):
+    a = _real(real, "On Sunday several thousand demonstrators gathered in Tbilisi to oppose the bill, "
+                    "while riot police lined the avenue.", "2024-05-12")
+    found = _found(a)
+    assert found["demonstrators"][:2] == ("GEO", "GEO") and found["demonstrators"][2] == "CVL"
+
+
+def test_crowd_place_must_be_in_the_same_clause(real):
+    a = _real(real, "The minister spoke in Belgrade on Friday, as protesters blocked a bridge elsewhere and "
+                    "Hungary and Austria sent observers.", "2025-02-01")
+    assert "protesters" not in _found(a)
+
+
+def test_bare_group_takes_the_one_state_its_sentence_is_about(real):
+    a = _real(real, "Georgia's prime minister Irakli Kobakhidze accused the opposition of sabotage after "
+                    "lawmakers rejected his budget.", "2024-06-01")
+    found = _found(a)
+    assert found["the opposition"][:3] == ("GEO", "GEO", "OPP")
+    assert found["lawmakers"][2] == "LEG"
+    a = _real(real, "Serbia's president accused Croatia of meddling after students blocked a road.", "2025-01-20")
+    assert "students" not in _found(a)   # two states in the sentence: no guess
+
+
+def test_group_nouns_for_craft_units_and_investigators(real):
+    a = _real(real, "Canadian pilots escorted a Turkish vessel, and Dutch-led inspectors met Estonian and "
+                    "Latvian officials about Belarus's 38th air-assault brigade.", "2023-04-01")
+    found = _found(a)
+    assert found["Canadian pilots"][:3] == ("CAN", "CAN", "MIL")
+    assert found["Turkish vessel"][0] == "TUR"
+    assert found["Estonian and Latvian officials"][0] == "EST"
+    assert found["Belarus's 38th air-assault brigade"][:3] == ("BLR", "BLR", "MIL")
+
+
+def test_names_inside_other_names_do_not_act(real):
+    a = _real(real, "Veterans of the Korean War and the Vietnam War met near Khan Yunis on Monday.", "2022-03-01")
+    assert not any(m.actor.kind == "state" and m.text in ("Korea", "Vietnam") for m in a.mentions)
+    assert not any(m.actor.actor_id == "imran-khan" for m in a.mentions)
+
+
+def test_company_before_its_system_is_not_an_actor(real):
+    a = _real(real, "Banks were cut from the SWIFT messaging system on Saturday.", "2022-03-01")
+    assert not any(m.actor.actor_id == "SWIFT" for m in a.mentions)
+    a = _real(real, "SWIFT said it would comply with the decision.", "2022-03-01")
+    assert any(m.actor.actor_id == "SWIFT" and m.actor.sector == "BUS" for m in a.mentions)
+
+
+def test_bare_surname_is_the_person_the_document_named(real):
+    a = _real(real, "Xi Jinping received Kim Jong Un in Beijing. Later Xi praised Kim for his visit.",
+              "2019-01-10")
+    kims = [m.actor.actor_id for m in a.mentions if m.text == "Kim"]
+    assert kims == ["kim-jong-un"]
+
+
+def test_lower_case_bodies_with_or_without_a_nation(real):
+    a = _real(real, "The sanctions freeze the Russian central bank's reserves.", "2022-03-01")
+    assert _found(a)["Russian central bank"][0] == "RUS-CBR"
+    a = _real(real, "Fewer Japanese citizens live in Japan than a year ago, the internal affairs ministry said.",
+              "2024-07-25")
+    assert any(m.actor.country == "JPN" and "ministry" in m.text for m in a.mentions)
+
+
+def test_armed_groups_companies_and_services(real):
+    a = _real(real, "The Houthis fired at a tanker, Gazprom cut supplies, and Mossad and the FBI traded "
+                    "information with the Rapid Support Forces' rivals.", "2024-02-01")
+    found = _found(a)
+    assert found["The Houthis"][:3] == ("HOUTHIS", "YEM", "REB")
+    assert found["Gazprom"][:3] == ("GAZPROM", "RUS", "BUS")
+    assert found["Mossad"][2] == "SPY" and found["the FBI"][2] == "COP"

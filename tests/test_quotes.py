@@ -191,3 +191,33 @@ def test_speaker_of_a_participle_clause(annotator):
 def test_appeal_with_colon(annotator):
     q = only(quotes_of(annotator, 'Tomas Berg appealed to both sides: "Stop the shelling and talk."'))
     assert q.speaker == BERG
+
+
+# -- vows, verdicts and absolute clauses (sentences written for these tests)
+
+def test_vowed_short_quote_has_its_speaker(annotator):
+    q = only(quotes_of(annotator, 'Tomas Berg vowed "a firm answer" to the cyber attack on Tuesday.'))
+    assert q.text == "a firm answer" and q.speaker == BERG and q.cue == "vowed"
+
+
+def test_denounced_as_quote(annotator):
+    q = only(quotes_of(annotator, 'Anna Korhonen denounced the verdict as "a dark day for the rule of law".'))
+    assert q.speaker == KORHONEN and q.cue == "denounced"
+
+
+def test_verdict_verbs_need_a_quote(annotator):
+    # "condemned", "praised" are cues only for the words they quote: no quote here, nothing to attribute
+    assert quotes_of(annotator, "Anna Korhonen condemned the strike and praised the rescuers.") == []
+
+
+def test_absolute_clause_with_participle(annotator):
+    text = ('The meeting ended early on Friday, with Berg accusing his host of "playing games with the '
+            'future of the region".')
+    q = only(quotes_of(annotator, text))
+    assert q.speaker == BERG and q.cue == "accusing"
+
+
+def test_participle_without_subject_is_not_absolute(annotator):
+    text = 'Accusing nobody by name, the report spoke of "a pattern of deliberate obstruction" in the talks.'
+    q = quotes_of(annotator, text)
+    assert all(x.speaker is None for x in q)

@@ -37,6 +37,20 @@ def _participle(sdoc, i: int) -> bool:
     return sdoc[i].tag_ == "VBG" and i > 0 and sdoc[i - 1].text == "," and sdoc[i].lower_ != "according"
 
 
+def _absolute(sdoc, i: int) -> bool:
+    """"with Trump accusing him of …", "with the Kremlin saying …": an absolute clause whose subject stands
+    between "with" and the participle (a name or a short noun phrase of up to four tokens)."""
+    if sdoc[i].tag_ != "VBG" or i < 2:
+        return False
+    j = i - 1
+    while j >= 0 and i - j <= 4 and sdoc[j].lower_ != "with":
+        tok = sdoc[j]
+        if tok.is_punct or tok.is_space or not (tok.tag_ in ("NNP", "NNPS", "NN", "NNS", "DT", "PRP", "JJ", "POS")):
+            return False
+        j -= 1
+    return j >= 0 and j < i - 1 and sdoc[j].lower_ == "with"
+
+
 def _quote_follows(sdoc, i: int, window: int = 12) -> bool:
     """A quotation mark within a few tokens after token i, in the same sentence."""
     sent_end = sdoc[i].sent.end
@@ -68,7 +82,7 @@ def find_cues(sdoc) -> list[Cue]:
                     continue
             if key == ("according", "to"):
                 hit = (size, lexicon[key])
-            elif _is_verb(first) or _participle(sdoc, i):
+            elif _is_verb(first) or _participle(sdoc, i) or _absolute(sdoc, i):
                 hit = (size, lexicon[key])
             if hit and hit[1] == "naming" and not _quote_follows(sdoc, i + size - 1):
                 hit = None  # "called for talks", "described the plan": a cue only for the words it quotes
@@ -103,7 +117,7 @@ def _skip_between(sdoc, j: int) -> int:
 def left_anchor(sdoc, cue: Cue) -> Optional[int]:
     """Character end where the cue's source must end, for "X [also] said" and "X, speaking in Oslo, said";
     None if not applicable."""
-    if cue.text == "according to" or sdoc[cue.tok_start].tag_ == "VBG":
+    if cue.text == "according to" or (sdoc[cue.tok_start].tag_ == "VBG" and not _absolute(sdoc, cue.tok_start)):
         return None
     j = _skip_between(sdoc, cue.tok_start - 1)
     if j >= 0 and sdoc[j].text == ",":

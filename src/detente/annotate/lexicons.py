@@ -112,3 +112,20 @@ def anaphors() -> dict[str, Anaphor]:
 def place_words() -> dict[str, str]:
     """word -> "prep" | "motion" (place_prepositions.tsv)."""
     return {r[0].strip(): r[1].strip() for r in _rows("place_prepositions.tsv")}
+
+
+@dataclass(frozen=True)
+class CrowdNoun:
+    words: tuple[str, ...]        # "security forces" -> ("security", "forces")
+    sector: str
+    modifiers: frozenset          # words that may precede it inside the mention
+
+
+@lru_cache(maxsize=1)
+def crowd_nouns() -> tuple[CrowdNoun, ...]:
+    """Crowds and unnamed groups that take the state of their place (crowd_nouns.tsv), longest first."""
+    out = []
+    for r in _rows("crowd_nouns.tsv"):
+        mods = frozenset() if len(r) < 3 or r[2].strip() == "-" else frozenset(r[2].strip().split("|"))
+        out.append(CrowdNoun(tuple(r[0].strip().split()), r[1].strip(), mods))
+    return tuple(sorted(out, key=lambda c: -len(c.words)))

@@ -24,7 +24,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from detente.annotate.lexicons import (RoleNoun, anaphors, count_group_nouns, description_modifiers, group_modifiers,
+from detente.annotate.lexicons import (RoleNoun, anaphors, count_group_nouns, crowd_nouns, description_modifiers, group_modifiers,
                                        group_nouns, institution_keys, metonym_nouns, place_words, role_nouns)
 from detente.types import Actor, Document, Mention, Sentence
 
@@ -36,7 +36,9 @@ _COMPLEMENT = {"to", "of", "for", "at", "in"}
 _POSSESSIVE = {"'s", "’s"}
 _POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "its": "n"}
 _NAME_ONLY_MODIFIERS = {"former", "ex", "late"}   # "the former FBI director Robert Mueller": only with a name
-_HEAD_NOUNS = {"administration", "government", "cabinet"}  # "the Biden administration" is the state
+_HEAD_NOUNS = {"administration", "government", "cabinet"}
+# words that open a new clause: a crowd's place must be named inside its own clause
+_CLAUSE_WORDS = {"as", "while", "after", "before", "when", "but", "because", "although", "though", "whereas", "since"}  # "the Biden administration" is the state
 MAX_NAME_TOKENS = 4
 # entity labels that a personal name never carries, even when the small model errs ("Pelosi" as EVENT happens)
 _NOT_NAMES = {"GPE", "NORP", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LAW",
@@ -80,7 +82,36 @@ class DocResolver:
                 self.cache[key] = self.resolver.resolve(key, date=self.date, context=context) if key else None
             except Exception:  # a resolver failure on one odd surface must not lose the document
                 self.cache[key] = None
+            if self.cache[key] is None and " " not in key and key[:1].isupper():
+                self.cache[key] = self._named_before(key)
         return self.cache[key]
+
+    def _named_before(self, word: str):
+        """A bare surname the resolver cannot decide ("Kim" with two Kims in office) is the one person of
+        that name the document already named in full."""
+        hits = {}
+        for res in self.cache.values():
+            actor = _actor(res)
+            if actor is not None and actor.kind == "person" and word in actor.name.replace("-", " ").split():
+                hits[actor.actor_id] = res
+        if len(hits) != 1:
+            return None
+        res = next(iter(hits.values()))
+        try:
+            return type(res)(res.actor, "surname", "the person of that name named earlier in the document")
+        except TypeError:
+            return res
+
+    def peek(self, text: str, context: Optional[str] = None):
+        """Resolve without filling the per-document cache (for side questions such as "which state is this
+        sentence about?", which must not fix how a surface resolves as a mention)."""
+        key = text.strip()
+        if key in self.cache:
+            return self.cache[key]
+        try:
+            return self.resolver.resolve(key, date=self.date, context=context) if key else None
+        except Exception:
+            return None
 
 
 def _actor(res) -> Optional[Actor]:
@@ -171,12 +202,15 @@ class MentionFinder:
                 continue  # inside a description that coref will resolve as a whole
             if basis != "metonym" and (start, end) in adjectives:
                 continue  # "Russian" in "Russian-US relations" qualifies, it does not act
+            if tier >= SURFACE and _not_acting(sdoc, start, end, actor):
+                continue  # "the Vietnam War", "the SWIFT messaging system": a name inside another thing's name
             chosen.append((start, end))
             mentions.append(Mention(doc.doc_id, text[start:end], (start, end), actor, index.of(start), basis))
         mentions.sort(key=lambda m: m.span)
         descriptions = [d for d in descriptions if not any(m.span[0] < d.span[1] and d.span[0] < m.span[1]
                                                              for m in mentions)]
         mentions += self._nested_states(doc, sdoc, index, resolve, mentions, descriptions)
+        mentions += self._crowds(doc, sdoc, index, resolve, mentions, descriptions)
         mentions.sort(key=lambda m: (m.span[0], m.span[1]))
         return mentions, descriptions
 
@@ -206,6 +240,105 @@ class MentionFinder:
                     out.append(Mention(doc.doc_id, ent.text, (ent.start_char, ent.end_char), actor,
                                        index.of(ent.start_char), basis))
         return out
+
+    # -- crowds and unnamed groups: "thousands of protesters marched in Caracas", "lawmakers voted"
+    def _crowds(self, doc, sdoc, index, resolve, mentions, descriptions) -> list[Mention]:
+        table = crowd_nouns()
+        taken = [m.span for m in mentions] + [d.span for d in descriptions]
+        out: list[Mention] = []
+        n, i = len(sdoc), 0
+        while i < n:
+            hit = None
+            for c in table:
+                size = len(c.words)
+                if i + size <= n and tuple(t.lower_ for t in sdoc[i:i + size]) == c.words \
+                        and sdoc[i + size - 1].tag_.startswith("NN") \
+                        and (not _capitalised(sdoc[i]) or sdoc[i].is_sent_start):
+                    hit = (c, size)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            c, size = hit
+            start, end = i, i + size
+            i = end
+            if end < n and sdoc[end].tag_ in ("NN", "NNS") and not sdoc[end].is_punct:
+                continue  # "police station", "student loans": a modifier of another noun
+            while start > 0 and sdoc[start - 1].lower_ in c.modifiers:
+                start -= 1
+            prev = sdoc[start - 1] if start > 0 else None
+            if prev is not None and (prev.ent_type_ in _NATION_LABELS or prev.lower_ in _POSSESSIVE
+                                     or prev.lower_ in _POSSESSIVE_PRONOUNS or prev.lower_ == "their"):
+                continue  # "Russian protesters" and "his supporters" are left to the group and coref rules
+            if c.words == ("opposition",):
+                if prev is None or prev.lower_ != "the":
+                    continue  # only "the opposition" as a noun phrase
+                start -= 1
+            span_start = sdoc[start].idx
+            span_end = sdoc[end - 1].idx + len(sdoc[end - 1])
+            if any(s < span_end and span_start < e for s, e in taken):
+                continue
+            state = self._clause_place(sdoc, start, end, resolve) or self._sentence_state(sdoc, start, mentions, index,
+                                                                                         resolve)
+            if state is None:
+                continue
+            actor = Actor(state.actor_id, state.name, "state", state.country, None, c.sector, None)
+            out.append(Mention(doc.doc_id, self._text[span_start:span_end], (span_start, span_end), actor,
+                               index.of(span_start), "context"))
+        return out
+
+    @staticmethod
+    def _clause_bounds(sdoc, start: int, end: int) -> tuple[int, int]:
+        sent = sdoc[start].sent
+        breaks = {",", ";", ":", "—", "–", "(", ")"}
+        lo = start
+        while lo > sent.start and sdoc[lo - 1].text not in breaks and sdoc[lo - 1].lower_ not in _CLAUSE_WORDS:
+            lo -= 1
+        hi = end
+        while hi < sent.end and sdoc[hi].text not in breaks and sdoc[hi].lower_ not in _CLAUSE_WORDS:
+            hi += 1
+        return lo, hi
+
+    def _clause_place(self, sdoc, start: int, end: int, resolve):
+        """The state of a place named after a locative preposition in the group's clause ("in Caracas")."""
+        lo, hi = self._clause_bounds(sdoc, start, end)
+        words = place_words()
+        for j in range(lo, hi):
+            if words.get(sdoc[j].lower_) != "prep":
+                continue
+            k = j + 1
+            if k < hi and sdoc[k].lower_ == "the":
+                k += 1
+            m = k
+            while m < hi and _capitalised(sdoc[m]) and m - k < 4:
+                m += 1
+            # the last capitalised run names the place: "outside the National Assembly in Seoul" -> Seoul
+            for a in range(k, m):
+                state = _actor(resolve.peek(sdoc[a:m].text))
+                if state is not None and state.kind == "state":
+                    return state
+        return None
+
+    @staticmethod
+    def _sentence_state(sdoc, start: int, mentions, index, resolve):
+        """The one state a sentence is about: every actor it names, and every place or nationality word in
+        it, belongs to that state."""
+        here = index.of(sdoc[start].idx)
+        actors = [m.actor for m in mentions if m.sentence == here]
+        countries = {a.country for a in actors}
+        for ent in sdoc[start].sent.ents:
+            if ent.label_ in ("GPE", "NORP", "LOC"):
+                a = _actor(resolve.peek(ent.text, ent.sent.text))
+                countries.add(a.country if a is not None and a.kind == "state" else "?")
+                if a is not None and a.kind == "state":
+                    actors.append(a)
+        if len(countries) != 1 or None in countries or "?" in countries or not actors:
+            return None
+        state = next((a for a in actors if a.kind == "state"), None)
+        if state is not None:
+            return Actor(state.actor_id, state.name, "state", state.country)
+        a = actors[0]
+        return Actor(a.country, a.country, "state", a.country)
 
     # -- 1. titles, with or without a name
     def _titles(self, sdoc, index, resolve, candidates, reserved, descriptions):
@@ -411,12 +544,18 @@ class MentionFinder:
                 continue  # "military officials": the last noun makes the group
             sector = nouns[word]
             k = i - 1
-            while k >= 0 and sdoc[k].lower_ in mods and k >= i - 2:
+            while k >= 0 and k >= i - 5 and (sdoc[k].lower_ in mods or _compound_modifier(sdoc, k)):
                 if sdoc[k].lower_ in nouns:
                     sector = nouns[sdoc[k].lower_]
                 k -= 1
             if k < 0:
                 continue
+            # "Dutch-led investigators": the nation leads the group
+            if sdoc[k].lower_ == "led" and k >= 2 and sdoc[k - 1].text in ("-", "–") and not sdoc[k - 1].whitespace_:
+                k -= 2
+            # "Russia's 53rd anti-aircraft brigade", "Niger's coup leaders": a possessive state
+            if sdoc[k].lower_ in _POSSESSIVE and k >= 1:
+                k -= 1
             first = nations.get(k + 1)
             if first is None and _capitalised(sdoc[k]) and not sdoc[k].is_punct:
                 first = k if (k == 0 or not _capitalised(sdoc[k - 1])) else None
@@ -425,6 +564,13 @@ class MentionFinder:
                 state = _actor(resolve(nation.text))
                 if state is None or state.kind != "state" or nation.text.lower() == "the":
                     continue
+                # "Finnish and Swedish officials": the group starts at the first nation of the pair
+                if first >= 2 and sdoc[first - 1].lower_ in ("and", "or") and (first - 1) in nations:
+                    other_start = nations[first - 1]
+                    other = _actor(resolve(sdoc[other_start:first - 1].text))
+                    if other is not None and other.kind == "state":
+                        first, state = other_start, other
+                        nation = sdoc[first:k + 1]
                 actor = Actor(state.actor_id, state.name, "state", state.country, None, sector, None)
                 candidates.append((TITLE, nation.start_char, tok.idx + len(tok), actor, "description"))
                 continue
@@ -515,27 +661,46 @@ class MentionFinder:
                     reserved.append((span.start_char, span.end_char))
             i = end
 
-    # -- "China's foreign ministry", "the Russian defence ministry": lower-case bodies after a nation word
+    # -- "China's foreign ministry", "the Russian defence ministry", "the Russian central bank": lower-case
+    # bodies after a nation word; "the internal affairs ministry said" with no nation word takes the state of
+    # its sentence when the sentence is about one state only
     def _national_institutions(self, sdoc, index, resolve, candidates):
         keys = institution_keys()
         for i in range(1, len(sdoc)):
             tok = sdoc[i]
             if tok.lower_ not in keys or _capitalised(tok) or keys[tok.lower_] in ("FOREIGN", "DEFENSE"):
                 continue
+            if i + 1 < len(sdoc) and sdoc[i + 1].tag_ in ("NN", "NNS") and not sdoc[i + 1].is_punct:
+                continue  # "bank accounts", "ministry officials": a modifier
             k = i - 1
-            while k >= 0 and not _capitalised(sdoc[k]) and (sdoc[k].lower_ in keys or sdoc[k].lower_ == "affairs"):
+            while k >= 0 and i - k <= 3 and not _capitalised(sdoc[k]) and sdoc[k].is_alpha \
+                    and sdoc[k].tag_ in ("NN", "NNS", "JJ", "NNP") and sdoc[k].lower_ not in _DEFINITE:
                 k -= 1
             if k >= 1 and sdoc[k].lower_ in _POSSESSIVE:
                 k -= 1
-            if k < 0 or sdoc[k].ent_type_ not in _NATION_LABELS or not _capitalised(sdoc[k]):
+            if k >= 0 and sdoc[k].ent_type_ in _NATION_LABELS and _capitalised(sdoc[k]):
+                first = k
+                while first > 0 and sdoc[first - 1].ent_type_ == sdoc[k].ent_type_ and sdoc[first].ent_iob_ == "I":
+                    first -= 1
+                span = sdoc[first:i + 1]
+                actor = _actor(resolve(span.text, index.text(span.start_char)))
+                if actor is not None and actor.kind == "org" and actor.country:
+                    candidates.append((INSTITUTION, span.start_char, span.end_char, actor, "description"))
                 continue
-            first = k
-            while first > 0 and sdoc[first - 1].ent_type_ == sdoc[k].ent_type_ and sdoc[first].ent_iob_ == "I":
-                first -= 1
-            span = sdoc[first:i + 1]
-            actor = _actor(resolve(span.text, index.text(span.start_char)))
-            if actor is not None and actor.kind == "org" and actor.country:
-                candidates.append((INSTITUTION, span.start_char, span.end_char, actor, "description"))
+            if k >= 0 and sdoc[k].lower_ == "the" and k + 1 < i:
+                span = sdoc[k + 1:i + 1]
+                sentence = sdoc[k].sent
+                states = set()
+                for ent in sentence.ents:
+                    if ent.label_ in ("GPE", "NORP", "ORG", "PERSON"):
+                        a = _actor(resolve.peek(ent.text, sentence.text))
+                        if a is not None and a.country:
+                            states.add(a.country)
+                if len(states) != 1:
+                    continue
+                actor = _actor(resolve(span.text, sentence.text))
+                if actor is not None and actor.kind == "org" and actor.country in states:
+                    candidates.append((INSTITUTION, span.start_char, span.end_char, actor, "context"))
 
     # -- 3. knowledge-base surface forms
     def _surfaces_found(self, sdoc, index, resolve, candidates) -> list[tuple[int, int, Actor]]:
@@ -549,6 +714,9 @@ class MentionFinder:
             # surnames are common words too ("Rice", "Power"): only inside a name the tagger saw
             if kind in GUARDED_FORM_KINDS and not _inside_name(sdoc, s, e):
                 continue
+            if kind in GUARDED_FORM_KINDS and e < len(sdoc) and _capitalised(sdoc[e]) and sdoc[e].tag_ in ("NNP", "NNPS") \
+                    and sdoc[e].ent_type_ not in ("DATE", "TIME") and span[-1].whitespace_:
+                continue  # a surname before another name word is a given name or a place: "Khan Sheikhoun"
             if kind in CAPITAL_FORM_KINDS and _dateline(sdoc, s, e):
                 continue
             actor = _actor(resolve(span.text, index.text(span.start_char)))
@@ -575,6 +743,50 @@ class MentionFinder:
                 if inside and all(a.actor_id != actor.actor_id for a in inside):
                     continue  # NER glued words around a known name; trust the exact surface form
                 candidates.append((NER, start, end, actor, getattr(res, "basis", "") or "name"))
+
+
+# Nouns after a company's name that make it an attribute of a thing, not an actor ("the SWIFT messaging system",
+# "Gazprom shares", "the Huawei app")
+_THING_NOUNS = {"system", "network", "messaging", "platform", "pipeline", "pipelines", "app", "shares", "stock", "stocks",
+                "bonds", "products", "equipment", "phones", "handsets"}
+_EVENT_LABELS = {"EVENT", "LAW", "WORK_OF_ART", "PRODUCT"}
+
+
+def _not_acting(sdoc, start: int, end: int, actor) -> bool:
+    """A state inside the name of a war, law or work ("the Vietnam War", "the Iraq Liberation Act"), or a
+    company before a noun naming its product or system."""
+    span = sdoc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    nxt = sdoc[span.end] if span.end < len(sdoc) else None
+    if actor.kind == "state":
+        if any(t.ent_type_ in _EVENT_LABELS for t in span) and (
+                span[0].ent_iob_ == "I" or (nxt is not None and nxt.ent_iob_ == "I")):
+            return True
+        return nxt is not None and nxt.text in ("War", "Wars") and not span[-1].is_punct
+    if actor.kind == "org" and actor.sector == "BUS" and nxt is not None:
+        j = span.end
+        while j < len(sdoc) and j - span.end < 2 and sdoc[j].lower_ not in _THING_NOUNS and sdoc[j].tag_ in ("NN", "JJ") \
+                and not _capitalised(sdoc[j]):
+            j += 1
+        return j < len(sdoc) and sdoc[j].lower_ in _THING_NOUNS
+    return False
+
+
+def _compound_modifier(sdoc, k: int) -> bool:
+    """Tokens inside a unit's designation between the nation and the group noun: an ordinal ("53rd"), a
+    hyphenated compound ("anti-aircraft", "long-range")."""
+    tok = sdoc[k]
+    if tok.ent_type_ == "ORDINAL" or (tok.like_num and tok.tag_ in ("JJ", "CD") and not tok.is_punct):
+        return True
+    if tok.text in ("-", "–") and not tok.whitespace_ and k > 0 and not sdoc[k - 1].whitespace_:
+        return True
+    nxt = sdoc[k + 1] if k + 1 < len(sdoc) else None
+    prev = sdoc[k - 1] if k > 0 else None
+    return (not _capitalised(tok) and tok.is_alpha and ((nxt is not None and nxt.text in ("-", "–") and not tok.whitespace_)
+                                                     or (prev is not None and prev.text in ("-", "–") and not prev.whitespace_
+                                                         and sdoc[k - 2].lower_ != "led" if k > 1 else False))
+            and tok.lower_ != "led")
 
 
 def _inside_name(sdoc, s: int, e: int) -> bool:

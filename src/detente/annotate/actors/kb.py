@@ -140,6 +140,13 @@ class Org:
     country: Optional[str]
     org: Optional[str]
     note: str = ""
+    governs: Optional[tuple[str, str]] = None   # (country, since): an armed group that became the government
+
+    def sector_at(self, date: Optional[str]) -> str:
+        """The sector on a date: GOV from the day the group took power (`governs`), else the table's."""
+        if self.governs and date and date >= self.governs[1]:
+            return "GOV"
+        return self.sector
 
 
 @dataclass
@@ -217,8 +224,10 @@ class KnowledgeBase:
 
     def _load_orgs(self) -> None:
         for r in _rows("organisations.csv"):
+            gov = (r.get("governs") or "").strip()
             o = Org(r["actor_id"], r["name"], _split(r["aliases"]), r["sector"], r["country"] or None,
-                    r["org"] or None, r.get("note", ""))
+                    r["org"] or None, r.get("note", ""),
+                    tuple(gov.split(":", 1)) if ":" in gov else None)
             self.orgs[o.actor_id] = o
             self._add(o.name, Entry(o.actor_id, "org", "name"))
             for a in o.aliases:

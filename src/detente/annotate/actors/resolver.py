@@ -47,6 +47,8 @@ OFFICES: list[tuple[re.Pattern, str, str, str]] = [(re.compile(p), k, s, t) for 
     (r"\bhigh representative\b|\bforeign policy chief\b", "high_representative", "IGO", "High Representative"),
     (r"\bcommission president\b|\bpresident of the (european )?commission\b", "commission_president", "IGO",
      "President of the European Commission"),
+    (r"\b(army chief|army commander|military chief|chief of (the )?army staff|chief of (the )?defen[cs]e staff"
+     r"|commander in chief of (the )?defen[cs]e services)\b", "chief_of_general_staff", "MIL", "Chief of the General Staff"),
     (r"\b(secretary general|director general|chief|head|boss)\b", "secretary_general", "IGO", "Secretary General"),
     (r"\b(permanent representative|(un|united nations) (ambassador|envoy)|(ambassador|envoy) (to|at) the (un|united nations))\b",
      "un_ambassador", "DIP", "Permanent Representative to the United Nations"),
@@ -172,7 +174,7 @@ class ActorResolver:
         e = next((x for x in entries if x.table != "person"), entries[0])
         if e.table == "state" and e.form == "capital" and not self.kb.states[e.actor_id].capital_metonym:
             return None         # "Brussels", "Vienna", "Geneva": the EU, NATO, the OSCE or the host state
-        return self._non_person(e, t)
+        return self._non_person(e, t, d)
 
     def _title_name(self, t: str, d: Optional[str], context: Optional[str], former: bool) -> Optional[Resolution]:
         toks = t.split()
@@ -300,6 +302,13 @@ class ActorResolver:
 
     def _office_holders(self, key: str, country: str, d: Optional[str], host: Optional[str], t: str) -> list[Role]:
         kb = self.kb
+        # the office's own title first: "Venezuela's interim president", "the State Counsellor"
+        words = re.sub(r"^(?:the|a|an)\s+", "", self._strip_countries(t)[1].strip(" ,'s"), flags=re.I)
+        if len(words.split()) > 1 and d:
+            exact = [r for r in kb.holders_by_title(country, words, d) if r.role_key.endswith(key.split("_")[-1])
+                     or key == "head_of_state"]
+            if exact:
+                return exact
         if key == "head_of_state":
             word = plain(t)
             if re.search(r"\bpresident\b", word):
@@ -384,7 +393,7 @@ class ActorResolver:
                 out.append(e)
         return out
 
-    def _non_person(self, e: Entry, t: str) -> Resolution:
+    def _non_person(self, e: Entry, t: str, d: Optional[str] = None) -> Resolution:
         kb = self.kb
         if e.table == "state":
             s = kb.states[e.actor_id]
@@ -397,8 +406,10 @@ class ActorResolver:
             o = kb.orgs[e.actor_id]
             org = None if o.sector == "MED" else (o.org or (o.actor_id if o.sector == "IGO" else None))
             country = None if o.sector == "IGO" else o.country
-            return Resolution(Actor(o.actor_id, o.name, "org", country, org, o.sector, None),
-                              "name" if e.form == "name" else "alias", "media outlet" if o.sector == "MED" else "")
+            sector = o.sector_at(d)
+            note = "media outlet" if o.sector == "MED" else ("in power at the date" if sector != o.sector else "")
+            return Resolution(Actor(o.actor_id, o.name, "org", country, org, sector, None),
+                              "name" if e.form == "name" else "alias", note)
         i = kb.institutions[e.actor_id]
         return Resolution(Actor(i.actor_id, i.name, "org", i.country, None, i.sector, None),
                           "seat" if e.form == "seat" else "name", "")
