@@ -104,6 +104,8 @@ def test_sample_corpus_has_every_kind_of_record(tmp_path):
     result = run([str(corpus)], out)
     statuses = {d.status for d in result.documents}
     assert {"article", "duplicate", "error_page"} <= statuses
+    not_articles = {d.doc_id for d in result.documents if d.status != "article"}
+    assert not any(e.doc_id in not_articles for e in result.events)  # duplicates add no mentions
     assert sum(d.status == "article" for d in result.documents) >= 10
     brief = (out / "brief.html").read_text(encoding="utf-8")
     assert "<svg" in brief and "Timeline" in brief

@@ -61,3 +61,12 @@ def test_incidents_are_recomputed_over_the_whole_store(tmp_path):
         assert rows == [(2, 2, 2)]
         linked = store.con.execute("SELECT count(*) FROM events WHERE incident_id IS NOT NULL").fetchone()[0]
         assert linked == 2
+
+
+def test_symmetric_events_are_found_from_either_side(tmp_path):
+    with Store(tmp_path / "d.duckdb") as store:
+        write(store, make("a"))
+        rows = store.con.execute("SELECT event_id, reversed FROM event_directions "
+                                 "WHERE source_country = 'USA' AND target_country = 'RUS'").fetchall()
+        assert rows == [("a-e1", True)]
+        assert store.count("events") == 1

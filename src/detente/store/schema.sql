@@ -32,3 +32,14 @@ CREATE TABLE IF NOT EXISTS incidents (
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY, started VARCHAR, finished VARCHAR, inputs VARCHAR, counts VARCHAR
 );
+-- Every event once per direction it can be queried in: a symmetric event (meet, talk, agree between A and B)
+-- appears as A->B and B->A, so `WHERE source_country = 'USA' AND target_country = 'RUS'` finds it either way.
+-- Counting stays on `events` or `incidents`, where it is one row.
+CREATE OR REPLACE VIEW event_directions AS
+    SELECT event_id, doc_id, source_actor_id, source_country, target_actor_id, target_country,
+           cameo, plover, date, aux_mode, incident_id, FALSE AS reversed
+    FROM events
+    UNION ALL
+    SELECT event_id, doc_id, target_actor_id, target_country, source_actor_id, source_country,
+           cameo, plover, date, aux_mode, incident_id, TRUE AS reversed
+    FROM events WHERE "symmetric" AND target_actor_id IS NOT NULL;
