@@ -24,9 +24,12 @@ NATO = Actor("NATO", "NATO", "org", None, "NATO", "IGO")
 IVANOV = Actor("ivan-ivanov", "Ivan Ivanov", "person", "RUS", None, "GOV", "Minister of Foreign Affairs")
 SMITH = Actor("john-smith", "John Smith", "person", "USA", None, "GOV", "Secretary of State")
 
+# an invented rebel movement of Russia: a side of its own against its state's government
+FRONT = Actor("NORTH-FRONT", "Northern Liberation Front", "org", "RUS", None, "REB")
+
 SURFACES = {"Foreign Minister Ivan Ivanov": IVANOV, "Ivanov": IVANOV, "Secretary John Smith": SMITH, "Smith": SMITH,
             "Russia": RUS, "Moscow": RUS, "the United States": USA, "Washington": USA, "Poland": POL,
-            "Japan": JPN, "NATO": NATO}
+            "Japan": JPN, "NATO": NATO, "the Northern Liberation Front": FRONT, "WARSAW": POL}
 
 
 def annotate(lines: list[str], published: str = "2021-06-10", times: dict[str, str] | None = None,
@@ -521,3 +524,92 @@ def test_an_agreements_content_and_an_adjunct_deal_are_not_events(coder):
                               "Ivanov will leave for Japan under a deal with Poland."]))
     assert not [e for e in ev if e.cameo[:3] == "087" or e.cameo == "160"]
     assert only(ev, cameo="057").target == JPN
+
+
+# -- round 17: calls, ultimatums, domestic sides, "both", relative days -------------------------------------------
+
+def test_a_plain_call_to_a_leader_is_a_phone_consultation(coder):
+    ev = coder.code(annotate(["Secretary John Smith called Foreign Minister Ivan Ivanov on Tuesday to offer his condolences after the floods."]))
+    e = only(ev, cameo="041")
+    assert (e.source, e.target, e.symmetric) == (SMITH, IVANOV, True)
+    assert only(ev, cameo="018").source == SMITH          # the condolence is the act, not an offer to act
+    assert not [x for x in ev if x.plover == "AGREE"]
+    named = coder.code(annotate(["Secretary John Smith called Foreign Minister Ivan Ivanov a liar.",
+                                 "Japan called for calm in Poland."]))
+    assert not [x for x in named if x.cameo == "041"]
+
+
+def test_an_ultimatum_is_a_threat_and_a_deadline_to_leave_an_expulsion(coder):
+    ev = coder.code(annotate(["Poland gave Russia 48 hours to withdraw its warships from the bay."]))
+    assert only(ev, source=POL, target=RUS).cameo == "139"
+    ev = coder.code(annotate(["Japan gave twenty Russian diplomats three days to leave the country."]))
+    assert only(ev, source=JPN, target=RUS).cameo == "161"
+
+
+def test_a_rebel_group_and_its_own_government_are_two_sides(coder):
+    ev = coder.code(annotate(["Russia and the Northern Liberation Front signed a ceasefire agreement in Vienna on Monday."]))
+    e = only(ev, plover="SUPPORT")
+    assert {e.source, e.target} == {RUS, FRONT} and e.symmetric
+    ev = coder.code(annotate(["Russia accused the Northern Liberation Front of shelling a school."]))
+    assert only(ev, plover="ACCUSE").target == FRONT
+    ev = coder.code(annotate(["Fighting broke out on Sunday between Russia and the Northern Liberation Front."]))
+    assert {only(ev, plover="ASSAULT").source, only(ev, plover="ASSAULT").target} == {RUS, FRONT}
+    # people of one state are still one side
+    assert not coder.code(annotate(["Foreign Minister Ivan Ivanov praised Russia."]))
+
+
+def test_both_points_back_at_the_list_just_named(coder):
+    a = annotate(["Russia cut oil deliveries to Poland and Japan on Friday after both refused to pay in roubles."],
+                 times={"on Friday": "2021-06-04"})
+    ev = coder.code(a)
+    assert only(ev, source=POL, plover="REJECT").target == RUS and only(ev, source=JPN, plover="REJECT").target == RUS
+    assert only(ev, source=POL, plover="REJECT").date == "2021-06"   # before Friday: only the month is known
+    ev = coder.code(annotate(["Storms hit Poland and Japan on Monday.",
+                              "Washington announced $40 million in relief aid for both countries."]))
+    assert {e.target for e in ev if e.source == USA and e.plover == "AID"} == {POL, JPN}
+
+
+def test_a_clause_n_days_after_another_is_dated_back_from_it(coder):
+    a = annotate(["Poland expelled three Russian diplomats on Friday, two days after Russia expelled two Polish diplomats."],
+                 times={"on Friday": "2021-06-04"})
+    ev = coder.code(a)
+    assert only(ev, source=POL).date == "2021-06-04" and only(ev, source=RUS).date == "2021-06-02"
+
+
+def test_a_side_named_only_after_a_criticism_is_not_its_target(coder):
+    ev = coder.code(annotate(["Foreign Minister Ivan Ivanov called the proposal unacceptable on Monday, while Japan stayed silent."]))
+    assert not [e for e in ev if e.target == JPN]
+
+
+def test_a_dateline_city_is_not_an_actor(coder):
+    ev = coder.code(annotate(["WARSAW - Russia released two Japanese fishermen on Monday."]))
+    assert only(ev, source=RUS).target == JPN
+    assert not [e for e in ev if e.source == POL]
+
+
+def test_drills_lodged_protests_and_participles_of_other_acts(coder):
+    ev = coder.code(annotate(["Japan began three days of naval drills near Russia on Monday."]))
+    assert only(ev, source=JPN, target=RUS).cameo == "150"
+    ev = coder.code(annotate(["Japan lodged a formal protest with Russia on Monday."]))
+    assert only(ev, source=JPN, target=RUS).cameo == "114"
+    ev = coder.code(annotate(["NATO agreed on Monday to widen sanctions against Russia, accusing Moscow of sabotage."]))
+    assert only(ev, source=NATO, plover="ACCUSE").target == RUS and only(ev, source=NATO, plover="COERCE").target == RUS
+    ev = coder.code(annotate(["Russia refused to release the tanker, prompting the United States to impose sanctions on Russia."]))
+    e = only(ev, source=USA, plover="COERCE")
+    assert e.target == RUS and e.aux_mode is None
+
+
+def test_a_hosted_visit_sets_the_pair_and_a_recommendation_is_no_act(coder):
+    ev = coder.code(annotate(["Ivanov hosted Secretary John Smith in Moscow on Monday, and the two governments signed five agreements."]))
+    e = only(ev, plover="SUPPORT")
+    assert {e.source.country, e.target.country} == {"RUS", "USA"}
+    ev = coder.code(annotate(["Ivanov proposed a response, recommending that Russia expel twenty Polish diplomats."]))
+    assert not [e for e in ev if e.plover == "SANCTION"]
+
+
+def test_counted_deliveries_and_possibilities_weighed(coder):
+    ev = coder.code(annotate(["Japan will send 12 tanks to Poland, Ivanov said on Monday."]))
+    e = only(ev, source=JPN, target=POL)
+    assert e.plover == "AID" and e.aux_mode is None      # a counted delivery is announced aid
+    ev = coder.code(annotate(["Secretary John Smith said he could not rule out sending troops to Poland."]))
+    assert not [e for e in ev if e.plover == "MOBILIZE"]

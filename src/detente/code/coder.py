@@ -13,7 +13,7 @@ from .gate import may_hold_event, quote_of
 from .match import Candidate, Matcher, is_passive, pobjs
 from .modality import aux_mode, speculative, travelled_to
 from .ontology import cameo_table, specialize
-from .parties import Parties, Party, side
+from .parties import Parties, Party, faction, side
 from .places import locate
 
 FRAME_MAPS = {"intent": "intent_code", "intent_done": "intent_code", "request": "request_code",
@@ -131,7 +131,8 @@ class Coder:
                     continue
                 new = self._events(a, s, c, cands, roots, parties, last_dyad)
                 for e in new:
-                    if e.symmetric and e.target is not None:
+                    # a meeting, a visit or a hosting sets the pair that "the two governments" will stand for
+                    if e.target is not None and (e.symmetric or (e.cameo[:2] == "04" and e.aux_mode is None)):
                         last_dyad = (s.index, Party(e.source, "dyad", -1), Party(e.target, "dyad", -1))
                 found.extend((c.i, e) for e in new)
                 self._force.extend((s.index, e) for e in new if e.cameo[:2] in FORCE_ROOTS and e.aux_mode is None)
@@ -176,7 +177,12 @@ class Coder:
             subj_toks |= {t.i for r in f.trigger.subtree if r.dep_ == "relcl" and r is not f.trigger for t in r.subtree}
             # "agreed to restore relations in a deal brokered by China": an adjunct deeper down is not the content
             # ("agreed to take part in talks" keeps the talks: a pobj that is itself an event is the content)
+            # "agreed to widen sanctions, accusing X of ...", "refused ..., prompting Y to order tariffs": a participle
+            # clause tells another act, not what the frame frames
             triggers = {c.i for c in cands}
+            subj_toks |= {t.i for r in f.trigger.subtree if r.dep_ == "advcl" and r.tag_ == "VBG" and r is not f.trigger
+                          and (r.i in triggers or r.lemma_.lower() in self.d.words["causative_verbs"])
+                          and not any(m.dep_ == "mark" for m in r.children) for t in r.subtree}
             subj_toks |= {t.i for r in f.trigger.subtree if r.dep_ == "prep" and r.head is not f.trigger
                           and r.lower_ in ("in", "under", "after", "before", "during", "amid", "following")
                           and not any(o.i in triggers for o in pobjs(r)) for t in r.subtree}
@@ -208,6 +214,9 @@ class Coder:
                 # "warned that the interference was unacceptable" is a criticism, not a threat
                 f.drop = "a warning that only criticises"
                 continue
+            if f.pattern.frame == "intent" and i.cameo[:2] in ("01", "02"):
+                f.drop = "an offer of words is the words"  # "offered his condolences": the condolence itself
+                continue
             for c in inner:
                 c.absorbed = True
             f.inner = i
@@ -234,28 +243,45 @@ class Coder:
 
     def _events(self, a: Annotation, s: Sentence, c: Candidate, cands, roots, parties: Parties, last_dyad) -> list[Event]:
         p = c.pattern
+        if p.trigger == "call" and p.cameo == "041" and p.pos == "VERB" and not _plain_call(c.trigger):
+            return []
         sources, targets = list(c.sources), list(c.targets)
         basis_extra = 0.0
         dyad = last_dyad if last_dyad and s.index - last_dyad[0] <= 5 else None
         if any(x.basis == "pair" for x in targets) or (any(x.basis == "pair" for x in sources) and len(sources) > 1):
             # "the first meeting between the two governments": both sides of the dyad in play, or nothing
+            pair_target = any(x.basis == "pair" for x in targets)
             sources = [x for x in sources if x.basis != "pair"]
             targets = [x for x in targets if x.basis != "pair"]
             if not sources and not targets and dyad:
                 sources, targets = [dyad[1]], [dyad[2]]
+            elif sources and not targets and pair_target and not p.symmetric:
+                # "announced aid for both countries": the list named before it, else the dyad in play
+                own = {faction(x.actor) for x in sources}
+                targets = [g for g in parties.group_before(c.trigger) if faction(g.actor) not in own]
+                if len(targets) < 2:
+                    targets = [d for d in (dyad[1:] if dyad else ()) if faction(d.actor) not in own]
+        if any(x.basis == "pair" for x in sources) and not p.symmetric and sources[0].actor.actor_id == "PAIR":
+            # "halted supplies to Poland and Bulgaria after both refused to pay": each side of the list named
+            # before it (else of the dyad in play) acts on its own; the target is found as for any act
+            group = parties.group_before(c.trigger) or (list(dyad[1:]) if dyad else [])
+            if len(group) < 2:
+                return []
+            sources = group
+            targets = [x for x in targets if faction(x.actor) not in {faction(g.actor) for g in group}]
         if any(x.basis == "pair" for x in sources):
             # "our presidents held a phone conversation": both sides of the dyad the document is about
             pair = sources[0]
             if not dyad or (pair.actor.actor_id != "PAIR" and side(pair.actor) not in (side(dyad[1].actor), side(dyad[2].actor))):
                 return []
             sources, targets = [dyad[1]], [dyad[2]]
-        if p.symmetric and len({side(x.actor) for x in sources}) >= 2:
+        if p.symmetric and len({faction(x.actor) for x in sources}) >= 2:
             # "A and B met": the conjuncts are the two sides; a "their" in the object points back at them, not
             # at whoever was named last ("met ..., their first talks")
             explicit = [t for t in targets if t.basis not in ("pronoun", "dyad", "pair")]
             if not explicit:
                 first = sources[0]
-                other = next(x for x in sources if side(x.actor) != side(first.actor))
+                other = next(x for x in sources if faction(x.actor) != faction(first.actor))
                 sources, targets = [first], [other]
             else:
                 targets = explicit
@@ -268,8 +294,8 @@ class Coder:
             # "their first meeting": the pair, not whoever "their" last pointed at; "A and B carried out their
             # largest prisoner exchange": the subjects of the light verb
             subj = [q for t in self.matcher.subjects(c.trigger) for q in parties.phrase(t)]
-            if len({side(q.actor) for q in subj}) >= 2:
-                sources, targets = subj[:1], [q for q in subj if side(q.actor) != side(subj[0].actor)]
+            if len({faction(q.actor) for q in subj}) >= 2:
+                sources, targets = subj[:1], [q for q in subj if faction(q.actor) != faction(subj[0].actor)]
             elif not dyad:
                 return []
             else:
@@ -294,6 +320,9 @@ class Coder:
         unknown_act = False
         if refused:
             cameo_code = "120"  # "would not approve the bids", "did not recognise the court": a rejection
+        if cameo_code == "139" and any(t.dep_ in ("advcl", "xcomp", "acl", "relcl") and t.lemma_.lower() in self.d.words["leave_verbs"]
+                                       for t in c.trigger.subtree):
+            cameo_code = "161"  # "gave the diplomats 72 hours to leave the country": an expulsion
         if cameo_code == "045" and not targets and sources:
             # "a deal brokered by China", "talks mediated by the AU": between the sides of the deal in play
             if dyad and side(sources[0].actor) not in (side(dyad[1].actor), side(dyad[2].actor)):
@@ -329,7 +358,7 @@ class Coder:
         if not targets and sources and cameo_code[:2] in self.d.words["context_target_roots"] and not unknown_act:
             # "Moscow denied violating the accord", "called the decision irresponsible": the other side is the one
             # the event's own words name, else the dyad in play, else the nearest other side around
-            other = self._context_target(a, s, c, sources[0], parties, dyad)
+            other = self._context_target(a, s, c, sources[0], parties, dyad, sources)
             if other is not None:
                 targets = [other]
                 basis_extra -= 0.05
@@ -367,7 +396,7 @@ class Coder:
             pairs, seen = [], set()
             for src in sources[:MAX_SIDES]:
                 for tgt in targets[:MAX_SIDES]:
-                    k = frozenset((side(src.actor), side(tgt.actor)))
+                    k = frozenset((faction(src.actor), faction(tgt.actor)))
                     if len(k) == 2 and k not in seen:
                         seen.add(k)
                         pairs.append((src, tgt))
@@ -398,7 +427,7 @@ class Coder:
             mode = "historical"
         place = locate(c, lambda t: parties.mention_at(t) is not None)
         for src, tgt in pairs:
-            if tgt is not None and side(src.actor) == side(tgt.actor) and root not in DOMESTIC_ROOTS:
+            if tgt is not None and faction(src.actor) == faction(tgt.actor) and root not in DOMESTIC_ROOTS:
                 continue
             if tgt is not None and src.actor.actor_id == tgt.actor.actor_id:
                 continue
@@ -449,11 +478,15 @@ class Coder:
                                date_basis=basis or model.date_basis, location=None, incident_id=None))
         return [e for e in out if e.confidence >= MIN_CONFIDENCE]
 
-    def _context_target(self, a: Annotation, s: Sentence, c: Candidate, source: Party, parties: Parties, dyad) -> Optional[Party]:
-        own = frozenset({side(source.actor)})
+    def _context_target(self, a: Annotation, s: Sentence, c: Candidate, source: Party, parties: Parties, dyad,
+                        sources: list = ()) -> Optional[Party]:
+        own = frozenset({side(source.actor)} | {side(x.actor) for x in sources})
         tok = c.trigger
         subj = {t.i for ch in tok.children if ch.dep_ in ("nsubj", "nsubjpass", "agent") for t in ch.subtree}
         adjuncts = {t.i for ch in tok.children if ch.dep_ == "prep" and ch.lower_ in ADJUNCT_PLACES for t in ch.subtree}
+        # "..., while Japan stayed silent": a clause of its own tells about someone else
+        adjuncts |= {t.i for ch in tok.children if ch.dep_ == "advcl" and any(m.dep_ == "mark" for m in ch.children)
+                     for t in ch.subtree}
         skip = frozenset(subj | adjuncts | {t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
                                  for cl in ch.children if cl.dep_ in ("acl", "relcl", "ccomp") for t in cl.subtree}
                          | {t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree})
@@ -477,6 +510,8 @@ class Coder:
                 rank = 1   # the sentence before: its first actor, usually whoever acted there
                 near.append((rank, m.span[0] - prev.start, m))
                 continue
+            elif c.cameo[:2] not in self.d.words.get("later_context_roots", ()):
+                continue  # a side named only after the trigger is a guess trusted for few codes
             elif pos <= m.span[0] < s.end:
                 rank = 2
             elif nxt is not None and nxt.start <= m.span[0] < nxt.end:
@@ -514,6 +549,21 @@ class Coder:
                     and (len(e.date) < 10 or abs((d - parse_day(e.date)).days) <= 4)]
             if len({t.value for t in fits}) == 1:
                 e.date, e.date_text, e.date_basis = fits[0].value, f"{e.date_text} … {fits[0].text}", "explicit"
+
+
+def _plain_call(tok) -> bool:
+    """"called Erdogan on Monday" is a phone call; "called him a liar", "called the talks useful", "called for
+    calm", "called off the visit", "called up reservists", "was called", "so-called" are not."""
+    if tok.dep_ in ("amod", "acl") or is_passive(tok):
+        return False
+    objs = [ch for ch in tok.children if ch.dep_ in ("dobj", "dative") or (ch.dep_ == "oprd" and ch.pos_ == "PROPN")]
+    if len(objs) != 1 or any(ch.dep_ == "oprd" and ch.pos_ != "PROPN" for ch in tok.children) or objs[0].lower_ in ("it", "this", "that", "them", "what"):
+        return False
+    if any(ch.dep_ in ("acomp", "ccomp", "attr", "prt") or (
+            ch.dep_ == "prep" and ch.lower_ in ("for", "on", "upon", "off", "up", "as", "into")
+            and not all(g.ent_type_ in ("DATE", "TIME") for g in pobjs(ch))) for ch in tok.children):
+        return False
+    return not any(ch.dep_ in ("appos", "acl", "relcl") for ch in objs[0].children if ch.i > objs[0].i and ch.pos_ in ("NOUN", "ADJ"))
 
 
 def _bare_act(ch, words: dict) -> bool:
@@ -569,7 +619,8 @@ def _stated_size(tok) -> bool:
     for t in tok.doc:
         if t.ent_type_ == "MONEY" or t.text in ("$", "€", "£") or t.lemma_.lower() == "package":
             return True
-    return False
+    # "will send 14 Leopard tanks": a counted delivery is announced aid, not an open promise
+    return any(ch.dep_ == "dobj" and any(n.dep_ == "nummod" and n.like_num for n in ch.children) for ch in tok.children)
 
 
 def _report_time(c, roots, words: dict):
@@ -618,7 +669,7 @@ def _depth(tok, top) -> int:
 def _key(e: Event) -> tuple:
     if e.symmetric and e.target is not None:
         # "held a phone conversation and discussed": one meeting of the same two sides, whatever words
-        return (e.cameo[:2], tuple(sorted((side(e.source), side(e.target)))), e.aux_mode)
+        return (e.cameo[:2], tuple(sorted((faction(e.source), faction(e.target)))), e.aux_mode)
     return (e.cameo, e.source.actor_id, e.target.actor_id if e.target else None, e.aux_mode)
 
 

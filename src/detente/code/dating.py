@@ -105,6 +105,9 @@ def date_event(c: Candidate, roots: list[tuple[TimeExpr, object]], others: list[
     for tx, r in usable:
         if governs(r, c.anchors, stops):
             return tx.value, tx.text, tx.basis, 0.0
+    after = _after_clause(c, usable, stops)
+    if after is not None:
+        return after
     # a conjoined verb shares the head verb's time ("held consultations on July 9, and ... agreed"); a
     # "when" clause shares its host's ("the crisis, which erupted in December 2016 when X expelled ...")
     trig = c.trigger
@@ -127,6 +130,46 @@ def date_event(c: Candidate, roots: list[tuple[TimeExpr, object]], others: list[
     if published and anchor_verb is not None and is_past(anchor_verb) and not background(sentence_text):
         return published, None, "publication", -0.05
     return None, None, None, 0.0
+
+
+NUMBERS = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+           "nine": 9, "ten": 10}
+UNIT_DAYS = {"day": 1, "week": 7}
+
+
+def _after_clause(c: Candidate, usable, stops) -> Optional[tuple]:
+    """An act told in an "after" / "before" clause of another dated one, with no time of its own: "struck on
+    Thursday, two days after X hit Y" is two days before Thursday; "halted supplies on Wednesday after both
+    refused to pay" is only known to the month."""
+    v = _clause(c.trigger)
+    if v.dep_ != "advcl" or v.head is v:
+        return None
+    mark = next((ch for ch in v.children if ch.dep_ == "mark" and ch.lower_ in ("after", "before")), None)
+    if mark is None:
+        return None
+    host = v.head
+    inside = {t.i for t in v.subtree}
+    days = [(tx, r) for tx, r in usable if r.i not in inside and r.i < mark.i and len(tx.value) == 10
+            and not tx.value.startswith("X")]
+    own = [(tx, r) for tx, r in days if governs(r, {host.i}, stops)] or (days if len(days) == 1 else [])
+    if not own:
+        return None
+    tx = own[-1][0]
+    base = parse_day(tx.value)
+    # "two days after": the measure hangs from the mark or from the clause's verb, in front of the mark
+    measure = next((ch for ch in list(mark.children) + [ch for ch in v.children if ch.i < mark.i]
+                    if ch.dep_ == "npadvmod" and ch.lemma_.lower() in UNIT_DAYS), None)
+    if measure is not None:
+        count = next((NUMBERS.get(n.lower_) or (int(n.text) if n.text.isdigit() else None)
+                      for n in measure.children if n.dep_ in ("nummod", "det")), None)
+        if count and base is not None:
+            shift = timedelta(days=count * UNIT_DAYS[measure.lemma_.lower()])
+            day = base - shift if mark.lower_ == "after" else base + shift
+            return day.isoformat(), f"{measure.text} {mark.text} {tx.text}", "relative", -0.05
+        return None
+    if measure is None and any(ch.lemma_.lower() in ("hour", "minute", "moment") for ch in mark.children):
+        return tx.value, tx.text, tx.basis, -0.05
+    return tx.value[:7], f"{mark.text} {tx.text}", "relative", -0.1
 
 
 def _clause(tok):

@@ -127,6 +127,8 @@ class Matcher:
                 out.extend(g for g in c.children if g.dep_ in ("compound", "amod"))
                 # "held eight hours of talks", "the first session of the dialogue"
                 out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ in ("of", "in") for g in pobjs(p))
+                # "gave France's ambassador, Joël Meyer, 72 hours to leave": the parser hangs it on the name
+                out.extend(g for a in c.children if a.dep_ == "appos" for g in a.children if g.dep_ == "appos" and g.pos_ == "NOUN")
             if c.dep_ == "oprd":  # "called the decision unfortunate and irresponsible"
                 out.extend(g for g in c.children if g.dep_ == "conj")
                 # "called the move an attempt at blackmail"
@@ -215,6 +217,9 @@ class Matcher:
             if not out and tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 out.extend(parties.phrase(tok.head, exclude))  # "the diplomats expelled by X"
             return out
+        if role == "oprd":
+            # "called Recep Tayyip Erdogan on Monday": a name the parser took for a predicate
+            return [p for ch in tok.children if ch.dep_ == "oprd" and ch.pos_ == "PROPN" for p in parties.phrase(ch, exclude)]
         if role == "poss":
             return [p for ch in tok.children if ch.dep_ == "poss" for p in parties.phrase(ch)]
         if role == "compound":
@@ -254,6 +259,8 @@ class Matcher:
         gov = self.governor(tok)
         if gov is not None and tok.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.w["support_verbs"]:
             hosts.append(gov)  # "held exercises near Taiwan": the phrase hangs from the light verb
+        elif gov is not None and tok.dep_ == "nsubj" and gov.lemma_.lower() in self.w["occur_verbs"]:
+            hosts.append(gov)  # "fighting erupted ... between X and Y", "talks took place between X and Y"
         for h in list(hosts[1:]):
             # "imposed travel bans and asset freezes on X", "struck dozens of targets across X"
             hosts.extend(ch for ch in h.children if ch.dep_ == "conj")
@@ -291,8 +298,9 @@ class Matcher:
             if tok.dep_ == "pobj" and tok.head.lower_ in ADJUNCT_PREPS and tok.head.head.pos_ in ("VERB", "AUX"):
                 return self.subjects(tok.head.head, depth + 1)
             gov = self.governor(tok)
-            if gov is not None and tok.dep_ in ("dobj", "attr", "oprd") and gov.lemma_.lower() in self.w["support_verbs"]:
-                return self.subjects(gov, depth + 1)
+            if gov is not None and (tok.dep_ in ("dobj", "attr", "oprd") or (tok.dep_ == "pobj" and tok.head.lower_ == "of")) \
+                    and gov.lemma_.lower() in self.w["support_verbs"]:
+                return self.subjects(gov, depth + 1)  # "held talks", "began two days of drills"
             return []
         if subj:
             if subj[0].lower_ in RELATIVE and tok.dep_ == "relcl":
@@ -306,8 +314,10 @@ class Matcher:
         h = tok.head
         if tok.dep_ == "xcomp":
             objs = [ch for ch in h.children if ch.dep_ in ("dobj",)]
-            if h.lemma_.lower() in self.w["object_control"] and objs:
-                return objs
+            if h.lemma_.lower() in self.w["object_control"] and objs and not (
+                    h.lemma_.lower() == "call" and not any(ch.lower_ in ("on", "upon") for ch in h.children)):
+                return objs  # "urged X to", "called on X to"; but "called X to offer condolences" is the caller's
+
             return self.subjects(h, depth + 1)
         if tok.dep_ in ("conj", "advcl") and h is not tok:
             return self.subjects(h, depth + 1)

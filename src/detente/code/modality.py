@@ -72,6 +72,8 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
             ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children):
         if travelled_to(tok, words):
             return None  # "flew to Pyongyang to meet Kim": the trip is told as done, and so is the meeting
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in words.get("causative_verbs", ()) and tok.head.tag_ in ("VBD", "VBG", "VBN"):
+            return None  # "prompting Trump to order tariffs": what a past act brought about was done
         return "future"
     return None
 
@@ -109,6 +111,8 @@ def speculative(c: Candidate, words: dict) -> bool:
     for a in [c.trigger] + list(c.trigger.ancestors)[:5]:
         if a is not c.trigger and a.lemma_.lower() in words["speculation"]:
             return True
+        if a is not c.trigger and a.lemma_.lower() == "rule" and any(ch.dep_ == "prt" and ch.lower_ == "out" for ch in a.children):
+            return True  # "could not rule out sending troops", "ruled out talks": a possibility weighed, not an act
         if a.dep_ == "advcl" and a.tag_ in ("VBZ", "VBP") and any(
                 ch.dep_ == "mark" and ch.lower_ in ("until", "unless", "once", "before") for ch in a.children):
             return True  # "until Trump decides that ...": a condition still to be met, not an event

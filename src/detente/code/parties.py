@@ -1,6 +1,7 @@
 """Who a phrase in a parsed sentence stands for: resolved mentions, demonyms, pronouns, "we" in a quote."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -22,6 +23,10 @@ QUANTITY_NOUNS = frozenset({"number", "group", "dozen", "dozens", "some", "part"
                             "most", "many", "all", "several", "half", "round", "few", "each", "any"})
 
 
+# What may stand between the members of a list of sides: "Poland and Bulgaria", "Turkey and northern Syria",
+# "Britain, France and the United States"
+LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?(?:[a-z]+\s+)?$")
+
 # Stands for "both sides of the dyad in play" ("the two sides agreed"); the coder swaps in the dyad.
 PAIR = Actor(actor_id="PAIR", name="both sides", kind="pair")
 
@@ -36,6 +41,26 @@ class Party:
 def side(actor: Actor) -> str:
     """The side an actor speaks for: its state, or itself when it has none (NATO, the UN)."""
     return actor.country or actor.org or actor.actor_id
+
+
+# Sectors of actors that stand against their own state's government: rebels and the political opposition.
+FACTION_SECTORS = frozenset({"REB", "OPP"})
+
+
+def non_state(actor: Actor) -> bool:
+    """A rebel movement, the opposition, or an armed group outside the state (Wagner, the RSF): it can face its
+    own country's government as a side of its own."""
+    if actor.sector in FACTION_SECTORS:  # "the opposition" stands for its state with sector OPP
+        return True
+    # a private or paramilitary force listed as an organisation, not a state body ("RUS-MOD" is the state's own)
+    return actor.sector == "MIL" and actor.kind == "org" and bool(actor.country) \
+        and not actor.actor_id.upper().startswith(actor.country + "-")
+
+
+def faction(actor: Actor) -> str:
+    """The side for telling two parties apart: its state, except that a non-state group is a side of its own
+    ("the Ethiopian government and Tigrayan forces signed a deal" has two sides, both Ethiopian)."""
+    return f"{side(actor)}/{actor.actor_id}" if non_state(actor) else side(actor)
 
 
 @lru_cache(maxsize=None)
@@ -56,10 +81,39 @@ class Parties:
         self.sdoc = sdoc
         self.dictionary = dictionary
         self.speaker = speaker
-        self.mentions = [m for m in annotation.mentions if m.span[0] < sentence.end and m.span[1] > sentence.start]
+        text = annotation.doc.text or ""
+        usable = [m for m in annotation.mentions if not _dateline_place(text, m)]
+        self.mentions = [m for m in usable if m.span[0] < sentence.end and m.span[1] > sentence.start]
         lo = previous.start if previous else sentence.start
-        self.before = [m for m in annotation.mentions if lo <= m.span[0] < sentence.end]
+        self.before = [m for m in usable if lo <= m.span[0] < sentence.end]
         self.states = {m.actor.actor_id: m.actor for m in annotation.mentions if m.actor.kind == "state"}
+        self.text = annotation.doc.text or ""
+
+    def group_before(self, tok) -> list[Party]:
+        """The last list of two or more sides named before `tok`, in this sentence or the one before: what
+        "both" or "both countries" points back at ("halted supplies to Poland and Bulgaria after both refused")."""
+        pos = self.offset + tok.idx
+        best: list[Mention] = []
+        run: list[Mention] = []
+        closed = False  # a list has one "and": "Turkey and Syria, and Greece was ..." starts a new clause
+        for m in [m for m in self.before if m.span[1] <= pos and m.actor.kind in ("state", "org", "person")]:
+            gap = self.text[run[-1].span[1]:m.span[0]] if run else ""
+            if run and not closed and LIST_JOIN.match(gap):
+                run.append(m)
+                closed = bool(re.search(r"\b(?:and|or)\b", gap))
+                continue
+            closed = False
+            if len({faction(x.actor) for x in run}) >= 2:
+                best = run
+            run = [m]
+        if len({faction(x.actor) for x in run}) >= 2:
+            best = run
+        out, seen = [], set()
+        for m in best:
+            if faction(m.actor) not in seen:
+                seen.add(faction(m.actor))
+                out.append(Party(m.actor, "context", -1))
+        return out
 
     # -- single tokens -------------------------------------------------------------------------------
     def mention_at(self, tok) -> Optional[Mention]:
@@ -141,6 +195,10 @@ class Parties:
             # "the two sides", "both leaders", "the delegations": the two sides of the dyad in play (see coder)
             if not any(ch.dep_ == "prep" for ch in tok.children):
                 return [Party(PAIR, "pair", tok.i)]
+        if tok.lower_ == "both" and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and not any(
+                ch.dep_ in ("prep", "compound", "amod") for ch in tok.children):
+            # "after both refused": both sides of the list or dyad in play (see coder)
+            return [Party(PAIR, "pair", tok.i)]
         relational = tok.lemma_.lower() in self.dictionary.words.get("relational_nouns", ())
         named = [ch for ch in tok.children if ch.dep_ == "appos" and self.mention_at(ch) is not None]
         if relational and named:
@@ -220,6 +278,19 @@ class Parties:
         return _merge(out)
 
 
+_DATELINE_TAIL = re.compile(r"^[ \t]*(?:[-\u2013\u2014]|,[ \t]*[A-Z][a-z]{2}|\()")
+
+
+def _dateline_place(text: str, m: Mention) -> bool:
+    """"ANKARA - Russia released ...": the city a wire report was filed from is not an actor of its sentence."""
+    a, b = m.span
+    if m.actor.kind != "state" or not m.text.isupper() or len(m.text) < 4:
+        return False
+    if text[text.rfind("\n", 0, a) + 1:a].strip():
+        return False
+    return bool(_DATELINE_TAIL.match(text[b:b + 12]))
+
+
 def _merge(parties: list[Party]) -> list[Party]:
     """Drop repeats, and drop a state when a person or body of that state is also named ("US ... Blinken")."""
     seen, out = set(), []
@@ -228,7 +299,7 @@ def _merge(parties: list[Party]) -> list[Party]:
             continue
         seen.add(p.actor.actor_id)
         out.append(p)
-    specific = {p.actor.country for p in out if p.actor.kind != "state" and p.actor.country}
+    specific = {p.actor.country for p in out if p.actor.kind != "state" and p.actor.country and not non_state(p.actor)}
     return [p for p in out if not (p.actor.kind == "state" and p.actor.actor_id in specific and len(out) > 1
                                    and any(q.actor.country == p.actor.actor_id and q.actor.kind != "state"
-                                           and abs(q.i - p.i) <= 6 for q in out))]
+                                           and not non_state(q.actor) and abs(q.i - p.i) <= 6 for q in out))]
