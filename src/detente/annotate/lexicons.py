@@ -129,3 +129,12 @@ def crowd_nouns() -> tuple[CrowdNoun, ...]:
         mods = frozenset() if len(r) < 3 or r[2].strip() == "-" else frozenset(r[2].strip().split("|"))
         out.append(CrowdNoun(tuple(r[0].strip().split()), r[1].strip(), mods))
     return tuple(sorted(out, key=lambda c: -len(c.words)))
+
+
+@lru_cache(maxsize=None)
+def crowd_nouns_by_first_word() -> dict[str, tuple[CrowdNoun, ...]]:
+    """The crowd nouns indexed by their first word, longest first, so a token needs one look-up."""
+    index: dict[str, list[CrowdNoun]] = {}
+    for c in crowd_nouns():
+        index.setdefault(c.words[0], []).append(c)
+    return {word: tuple(entries) for word, entries in index.items()}

@@ -24,8 +24,9 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from detente.annotate.lexicons import (RoleNoun, anaphors, count_group_nouns, crowd_nouns, description_modifiers, group_modifiers,
-                                       group_nouns, institution_keys, metonym_nouns, place_words, role_nouns)
+from detente.annotate.lexicons import (RoleNoun, anaphors, count_group_nouns, crowd_nouns_by_first_word,
+                                       description_modifiers, group_modifiers, group_nouns, institution_keys,
+                                       metonym_nouns, place_words, role_nouns)
 from detente.types import Actor, Document, Mention, Sentence
 
 NER_LABELS = ("PERSON", "ORG", "GPE", "FAC")
@@ -243,13 +244,13 @@ class MentionFinder:
 
     # -- crowds and unnamed groups: "thousands of protesters marched in Caracas", "lawmakers voted"
     def _crowds(self, doc, sdoc, index, resolve, mentions, descriptions) -> list[Mention]:
-        table = crowd_nouns()
+        table = crowd_nouns_by_first_word()
         taken = [m.span for m in mentions] + [d.span for d in descriptions]
         out: list[Mention] = []
         n, i = len(sdoc), 0
         while i < n:
             hit = None
-            for c in table:
+            for c in table.get(sdoc[i].lower_, ()):
                 size = len(c.words)
                 if i + size <= n and tuple(t.lower_ for t in sdoc[i:i + size]) == c.words \
                         and sdoc[i + size - 1].tag_.startswith("NN") \
