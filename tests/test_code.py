@@ -613,3 +613,51 @@ def test_counted_deliveries_and_possibilities_weighed(coder):
     assert e.plover == "AID" and e.aux_mode is None      # a counted delivery is announced aid
     ev = coder.code(annotate(["Secretary John Smith said he could not rule out sending troops to Poland."]))
     assert not [e for e in ev if e.plover == "MOBILIZE"]
+
+
+# -- wire copy: precision rules -------------------------------------------------------------------------------
+
+def test_terms_of_a_mutual_agreement_are_not_acts(coder):
+    ev = coder.code(annotate(["Russia and Japan agreed on Monday that neither country would attack the other."]))
+    e = only(ev, plover="AGREE")
+    assert e.symmetric and {e.source.country, e.target.country} == {"RUS", "JPN"}
+    assert not [x for x in ev if x.plover in ("ASSAULT", "THREATEN")]
+    # one side's decision is still the act
+    ev = coder.code(annotate(["NATO agreed on Monday to widen sanctions against Russia."]))
+    assert only(ev, source=NATO, target=RUS).plover == "COERCE"
+
+
+def test_unnamed_members_hedged_acts_and_open_questions_give_nothing(coder):
+    ev = coder.code(annotate(["The Northern Liberation Front has not been recognised by any NATO member state."]))
+    assert not [e for e in ev if e.source == NATO]
+    ev = coder.code(annotate(["A rocket that hit Poland was most likely fired by Russia, Smith said on Monday."]))
+    assert not [e for e in ev if e.source == RUS and e.cameo[:2] in ("15", "19")]
+    ev = coder.code(annotate(["Japan said it would decide with Poland by March whether to keep its troops in the region."]))
+    assert not [e for e in ev if e.plover == "AGREE"]
+
+
+def test_context_targets_are_not_guessed_from_parallel_actors_or_unknown_addressees(coder):
+    ev = coder.code(annotate(["Smith threatened sanctions on the generals, and NATO condemned the arrests."]))
+    assert not [e for e in ev if e.source == NATO and e.target == USA]
+    ev = coder.code(annotate(["Japan was urging the group to free the sailors held near Russia."]))
+    assert not [e for e in ev if e.source == JPN and e.plover == "REQUEST" and e.target == RUS]
+
+
+def test_orders_to_own_forces_and_shared_auxiliaries(coder):
+    ev = coder.code(annotate(["Ivanov ordered the army to respond with strikes on Poland."]))
+    assert only(ev, source=IVANOV, target=POL).cameo == "138"
+    assert not [e for e in ev if e.plover == "ASSAULT"]
+    ev = coder.code(annotate(["Under the deal, Japan will free the prisoners and withdraw its troops from Russia."]))
+    assert only(ev, source=JPN, target=RUS, plover="AGREE").aux_mode == "future"
+
+
+def test_dates_measured_back_lasting_events_and_effective_dates(coder):
+    ev = coder.code(annotate(["Russia shelled Poland on Tuesday. The shelling came days after Poland accused Russia of sabotage."],
+                             times={"on Tuesday": "2021-06-08"}))
+    assert only(ev, source=POL, target=RUS, plover="ACCUSE").date == "2021-06"
+    ev = coder.code(annotate(["Russia and Japan reached an agreement, Ivanov said on Tuesday, after weeks of talks mediated by Poland."],
+                             times={"on Tuesday": "2021-06-08"}))
+    assert only(ev, source=POL, cameo="045").date == "2021-06"
+    ev = coder.code(annotate(["Japan on Monday imposed new sanctions on Russia, banning imports of Russian coal from January."],
+                             times={"on Monday": "2021-06-07", "from January": "2022-01"}))
+    assert {e.date for e in ev if e.source == JPN} == {"2021-06-07"}

@@ -6,6 +6,7 @@ Per-record stages (read, clean) and per-document stages (annotate, code) run in 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import time
@@ -44,14 +45,21 @@ class RunResult:
         return c
 
 
+# Records handed to the pool at a time. Pool.imap would drain the whole input at once, so that memory
+# would grow with the corpus; a window keeps it flat.
+CLEAN_WINDOW = 512
+
+
 def clean_stream(records: Iterable[Record], workers: int = 1) -> Iterator[Document]:
     """Clean records in input order, in a pool when there are several workers."""
     if workers <= 1:
         yield from map(clean_record, records)
         return
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    records = iter(records)
     with ctx.Pool(workers) as pool:
-        yield from pool.imap(clean_record, records, chunksize=8)
+        while window := list(itertools.islice(records, CLEAN_WINDOW)):
+            yield from pool.imap(clean_record, window, chunksize=8)
 
 
 def read_clean(inputs: list[str], workers: int = 1, on_document: Optional[Callable[[Document], None]] = None,

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Iterable, Iterator, Optional
 
 from detente.annotate import nlp
 from detente.types import Annotation, Event, Sentence
 
-from .dating import anchor_times, background, context_day, date_event, dateline, is_historical, parse_day, time_roots
+from .dating import after_measure, anchor_times, background, lasting, context_day, date_event, dateline, is_historical, parse_day, time_roots
 from .dictionary import Dictionary
 from .gate import may_hold_event, quote_of
 from .match import Candidate, Matcher, is_passive, pobjs
@@ -226,17 +227,27 @@ class Coder:
                 frame = "threat" if int(i.cameo[:2]) >= 13 else "intent"
             table = self.d.frames.get(FRAME_MAPS.get(frame, ""), {})
             code = specialize(table, i.cameo) if table else None
-            if frame == "command":
+            if frame == "command" and int(i.cameo[:2]) >= 18 and _own_forces_ordered(f.trigger, i.trigger):
+                code = "138"  # "ordered the military to respond with strikes": a threat of force, not the strike
+            elif frame == "command":
                 code = i.cameo  # "ordered Russia to close its consulate": the order is the act
                 if any(_court(p.actor) for p in f.sources):
                     # a court's order is a demand on the parties ("ordered a halt to the offensive")
                     code = specialize(self.d.frames["request_code"], i.cameo) or "100"
             if f.pattern.frame in ("intent", "intent_done") and i.cameo.startswith("03"):
                 code = i.cameo
+            agreed_terms = False
             if f.pattern.frame == "intent_done" and int(i.cameo[:2]) >= 10:
-                code = i.cameo  # "decided to expel", "the decision to suspend": an announced decision is the act
+                if f.pattern.symmetric and _agreed_terms(i.trigger, f.trigger, len({faction(p.actor) for p in f.sources}) >= 2):
+                    # "agreed that neither country would threaten the other", "agreed on a plan of exercises":
+                    # the terms of an agreement, not an act done
+                    code, agreed_terms = "030", True
+                else:
+                    code = i.cameo  # "decided to expel", "the decision to suspend": an announced decision is the act
             if code:
                 f.cameo = code
+            if agreed_terms and len({faction(p.actor) for p in f.sources}) >= 2:
+                continue  # "A and B agreed that neither would ...": the parties are the two sides, not the terms'
             if not f.targets:
                 f.targets = [p for p in (i.targets or i.sources)
                              if side(p.actor) not in {side(s.actor) for s in f.sources}]
@@ -246,6 +257,8 @@ class Coder:
         if p.trigger == "call" and p.cameo == "041" and p.pos == "VERB" and not _plain_call(c.trigger):
             return []
         sources, targets = list(c.sources), list(c.targets)
+        # "a NATO member has fired on ...", "not recognised by any UN member state": some member, not the body
+        sources = [x for x in sources if not _unspecified_member(x, c.trigger.doc, self.d.words)]
         basis_extra = 0.0
         dyad = last_dyad if last_dyad and s.index - last_dyad[0] <= 5 else None
         if any(x.basis == "pair" for x in targets) or (any(x.basis == "pair" for x in sources) and len(sources) > 1):
@@ -420,6 +433,18 @@ class Coder:
                 when, when_text, basis = tx.value, tx.text, tx.basis
             else:
                 when, basis = a.doc.published, "publication"
+            measured = after_measure(c.trigger)
+            if measured is not None and (d := parse_day(when)) is not None and len(when) == 10:
+                # "The demolitions came days after Pyongyang accused Seoul": measured back from the day told
+                mark, days = measured
+                if days is None:
+                    when = when[:7]
+                else:
+                    when = (d - timedelta(days=days) if mark == "after" else d + timedelta(days=days)).isoformat()
+                when_text, basis = f"{mark} {when_text or 'the day of the report'}", "relative"
+        span_len = lasting(c.trigger)
+        if when and span_len and len(when) > span_len and not when.startswith("X"):
+            when, basis = when[:span_len], "relative"  # "weeks of negotiations": not one day
         if p.frame in ("intent", "intent_done") and is_passive(c.trigger) and any(
                 ch.dep_ == "auxpass" and ch.tag_ in ("VBZ", "VBP") for ch in c.trigger.children):
             return []  # "Kyiv is committed to talks": a stance, not an act
@@ -490,6 +515,14 @@ class Coder:
         skip = frozenset(subj | adjuncts | {t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
                                  for cl in ch.children if cl.dep_ in ("acl", "relcl", "ccomp") for t in cl.subtree}
                          | {t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree})
+        # "urging the group to release the crew", "called on foreign forces to leave Congolese territory": the one
+        # asked is the object, named but not resolved; whoever the content mentions is not the addressee
+        addressees = [ch for ch in tok.children if ch.dep_ == "dobj"] + [
+            o for ch in tok.children if ch.dep_ == "prep" and ch.lower_ in ("on", "upon") for o in pobjs(ch)]
+        thing = next((ch for ch in addressees if ch.pos_ in ("NOUN", "PROPN") and parties.mention_at(ch) is None), None)
+        asked = thing is not None and tok.lemma_.lower() in self.d.words["object_control"] and c.cameo[:2] in ("02", "10")
+        if asked:
+            skip = skip | {t.i for ch in tok.children if ch.dep_ in ("xcomp", "ccomp") or _infinitive(ch) for t in ch.subtree}
         inside = [q for q in parties.in_subtree(tok, own, skip) if q.actor.kind != "pair"]
         if inside:
             return inside[0]
@@ -497,7 +530,19 @@ class Coder:
             ends = {side(dyad[1].actor): dyad[2], side(dyad[2].actor): dyad[1]}
             if side(source.actor) in ends:
                 return ends[side(source.actor)]
+        if asked:
+            return None  # someone was asked, and we do not know who
+        if tok.dep_ == "relcl":
+            # "..., without naming Rwanda, which denies backing the rebels": the sides around a relative clause
+            # belong to the clause it hangs from
+            return None
         pos = s.start + tok.idx
+        # "Biden threatened sanctions ..., and Guterres condemned the detentions": the subject of a parallel clause
+        # acts beside the source; it is not what the source speaks about
+        own_subject = any(ch.dep_ in ("nsubj", "nsubjpass") for ch in tok.children) and tok.dep_ == "conj"
+        parallel = [(s.start + t.idx, s.start + t.idx + len(t.text)) for t in tok.doc
+                    if own_subject and t.dep_ in ("nsubj", "nsubjpass") and t.head is not tok and t.i < tok.i
+                    and t.head.pos_ in ("VERB", "AUX")]
         prev = self._by_index.get(s.index - 1)
         nxt = self._by_index.get(s.index + 1)
         near = []
@@ -505,6 +550,8 @@ class Coder:
             if side(m.actor) in own or m.actor.kind not in ("state", "person", "org"):
                 continue
             if s.start <= m.span[0] < pos:
+                if any(m.span[0] < b and m.span[1] > a for a, b in parallel):
+                    continue
                 rank = 0   # named before it in the same sentence
             elif prev is not None and prev.start <= m.span[0] < prev.end:
                 rank = 1   # the sentence before: its first actor, usually whoever acted there
@@ -642,6 +689,48 @@ def _report_time(c, roots, words: dict):
 def _infinitive(tok) -> bool:
     """"called on Moscow to cooperate" parsed with the infinitive as an adverbial clause: still the content."""
     return tok.dep_ == "advcl" and tok.tag_ == "VB" and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children)
+
+
+def _agreed_terms(inner, frame, mutual: bool) -> bool:
+    """What an agreement says rather than an act it decides: a content clause with a subject of its own ("agreed
+    that neither would use force"), a negated act, or a noun the agreement is about ("agreed on a plan of drills").
+    "agreed to impose sanctions" (an infinitive the parties themselves carry out) stays the act."""
+    if any(ch.dep_ == "neg" for ch in inner.children):
+        return True
+    if any(ch.dep_ in ("nsubj", "nsubjpass") and (ch.lower_ in ("neither", "none", "nobody") or any(
+            d.dep_ == "det" and d.lower_ in ("neither", "no") for d in ch.children)) for ch in inner.children):
+        return True
+    if not mutual or (inner.head is frame and (inner.dep_ == "xcomp" or _infinitive(inner))):
+        return False  # "the EU agreed to widen sanctions": one side's decision is the act
+    return True
+
+
+def _unspecified_member(party, doc, words: dict) -> bool:
+    """An organisation named as the kind of an unnamed member ("a NATO member", "any UN member state", "no EU
+    country") stands for no one in particular: the organisation did not act."""
+    if party.i < 0 or party.actor.kind != "org" or party.i >= len(doc):
+        return False
+    t = doc[party.i]
+    for _ in range(3):
+        if t.lemma_.lower() in words.get("kind_nouns", ()) and any(
+                d.dep_ == "det" and d.lower_ in ("a", "an", "any", "no", "every", "each", "some", "another") for d in t.children):
+            return True
+        if t.dep_ not in ("compound", "amod", "nmod", "npadvmod") or t.head is t:
+            return False
+        t = t.head
+    return False
+
+
+def _own_forces_ordered(frame, inner) -> bool:
+    """"ordered the military / the army / troops to respond": the one ordered is the orderer's own force, named by
+    a common noun, and the act is still to come."""
+    objs = [ch for ch in frame.children if ch.dep_ in ("dobj", "nsubj") and ch.i > frame.i and ch.i < inner.i]
+    return any(o.lemma_.lower() in FORCE_NOUNS and not any(g.pos_ == "PROPN" or g.dep_ == "poss" for g in o.children)
+               for o in objs)
+
+
+FORCE_NOUNS = frozenset({"military", "army", "navy", "troops", "troop", "forces", "force", "air force", "commander",
+                         "commanders", "armed forces", "soldier", "soldiers", "units", "unit"})
 
 
 def _court(actor) -> bool:

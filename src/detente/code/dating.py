@@ -60,8 +60,43 @@ def time_roots(times: list[TimeExpr], sdoc, offset: int) -> list[tuple[TimeExpr,
         root = next((t for t in toks if t.head.i not in ids or t.head is t), toks[0])
         if NAME_YEAR.match(tx.text.strip()) and root.dep_ in MODIFIER_DEPS and root.head.pos_ in ("NOUN", "PROPN"):
             continue
+        if root.lower_ in SPAN_PREPS or (root.dep_ == "pobj" and root.head.lower_ in SPAN_PREPS):
+            continue  # "banning imports from January": when a measure takes effect, not when it was decided
         out.append((tx, root))
     return out
+
+
+SPAN_PREPS = frozenset({"from", "starting"})
+# "following weeks of negotiations": an event that lasted weeks is known to the month, months or years to the year
+SPAN_UNITS = {"weeks": 7, "months": 4, "years": 4}
+
+
+def lasting(tok) -> Optional[int]:
+    """The precision (length of the date string) of an event told as lasting: "weeks of talks" -> 7 (YYYY-MM)."""
+    t = tok.head if tok.dep_ in ("acl", "relcl") else tok
+    unit = t.head.head if t.dep_ == "pobj" and t.head.lower_ == "of" else None
+    # uncounted only: "two weeks of drills that began on Thursday" still starts on a day
+    if unit is not None and unit.lower_ in SPAN_UNITS and not any(n.dep_ == "nummod" for n in unit.children):
+        return SPAN_UNITS[unit.lower_]
+    return None
+
+
+def after_measure(tok) -> Optional[tuple[str, Optional[int]]]:
+    """An act in an "after"/"before" clause measured from another: "came days after X accused Y" ->
+    ("after", None) (some days, known to the month); "a day after X fired" -> ("after", 1)."""
+    v = _clause(tok)
+    if v.dep_ != "advcl":
+        return None
+    mark = next((ch for ch in v.children if ch.dep_ == "mark" and ch.lower_ in ("after", "before")), None)
+    if mark is None:
+        return None
+    measure = next((ch for ch in list(mark.children) + [ch for ch in v.children if ch.i < mark.i]
+                    if ch.dep_ == "npadvmod" and ch.lemma_.lower() in UNIT_DAYS), None)
+    if measure is None:
+        return None
+    count = next((NUMBERS.get(n.lower_) or (int(n.text) if n.text.isdigit() else None)
+                  for n in measure.children if n.dep_ in ("nummod", "det")), None)
+    return mark.lower_, (count * UNIT_DAYS[measure.lemma_.lower()] if count else None)
 
 
 def governs(root, anchors: set, stops: set) -> bool:
@@ -166,7 +201,8 @@ def _after_clause(c: Candidate, usable, stops) -> Optional[tuple]:
             shift = timedelta(days=count * UNIT_DAYS[measure.lemma_.lower()])
             day = base - shift if mark.lower_ == "after" else base + shift
             return day.isoformat(), f"{measure.text} {mark.text} {tx.text}", "relative", -0.05
-        return None
+        # "days after X accused Y": some days before, known only to the month
+        return tx.value[:7], f"{measure.text} {mark.text} {tx.text}", "relative", -0.1
     if measure is None and any(ch.lemma_.lower() in ("hour", "minute", "moment") for ch in mark.children):
         return tx.value, tx.text, tx.basis, -0.05
     return tx.value[:7], f"{mark.text} {tx.text}", "relative", -0.1

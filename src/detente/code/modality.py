@@ -54,7 +54,10 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
         if t.dep_ in ("ccomp", "parataxis") and t is not tok:
             break
     # future: "will meet", "is going to", "the upcoming talks", "expects to hold", future time expressions
-    for t in scope:
+    # "Israel will free prisoners and withdraw its troops": a conjoined verb without an auxiliary of its own
+    # shares its head's
+    shared = [tok.head] if tok.dep_ == "conj" and tok.tag_ == "VB" and not any(ch.dep_ == "aux" for ch in tok.children) else []
+    for t in scope + shared:
         for ch in t.children:
             if ch.dep_ == "aux" and ch.lower_ in ("will", "shall", "'ll", "wo"):
                 return "future"
@@ -108,6 +111,13 @@ def _reported(t, words: dict) -> bool:
 
 def speculative(c: Candidate, words: dict) -> bool:
     """An event someone fears, wants to prevent or wonders about is not an event."""
+    # "was most likely fired by ...", "probably struck": a hedged act is an assessment, not a reported fact
+    if any(ch.dep_ == "advmod" and ch.lower_ in words.get("hedge_words", ()) for ch in c.trigger.children):
+        return True
+    # "would decide with its partners whether to keep troops": a question left open, not an intent
+    if any(ch.dep_ in ("xcomp", "ccomp", "advcl") and any(g.lower_ == "whether" for g in ch.children)
+           for ch in c.trigger.children):
+        return True
     for a in [c.trigger] + list(c.trigger.ancestors)[:5]:
         if a is not c.trigger and a.lemma_.lower() in words["speculation"]:
             return True

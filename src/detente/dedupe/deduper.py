@@ -24,6 +24,10 @@ from detente.types import ARTICLE, DUPLICATE, ERROR_PAGE, Document
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def _band_key(band: bytes) -> bytes:
+    return hashlib.blake2b(band, digest_size=8).digest()
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha1(" ".join(_WORD.findall(text.lower())).encode("utf-8")).hexdigest()
 
@@ -35,9 +39,11 @@ class Deduper:
         self.num_perm = num_perm
         self.shingle = shingle
         self._template = MinHash(num_perm=num_perm)  # permutations are drawn once and shared
-        self._lsh = MinHashLSH(threshold=threshold * 0.8, num_perm=num_perm)  # recall first; the estimate decides
+        # recall first (a lower threshold); the signature estimate decides. Band keys are hashed to 8 bytes
+        # so each document costs its signature (128 32-bit values) and a short key per band.
+        self._lsh = MinHashLSH(threshold=threshold * 0.8, num_perm=num_perm, hashfunc=_band_key)
         self._by_hash: dict[str, str] = {}
-        self._by_url: dict[str, tuple[str, MinHash]] = {}
+        self._by_url: dict[str, str] = {}
         self._signatures: dict[str, np.ndarray] = {}
 
     def signature(self, text: str) -> MinHash:
@@ -61,8 +67,8 @@ class Deduper:
             sig = self.signature(doc.text)
             url = normalize_url(doc.url)
             if url and url in self._by_url:
-                first_id, first_sig = self._by_url[url]
-                if first_sig.jaccard(sig) >= self.threshold / 2:  # same address: a looser text test will do
+                first_id = self._by_url[url]
+                if self._estimate(sig, first_id) >= self.threshold / 2:  # same address: a looser text test will do
                     original = first_id
             if original is None:
                 hits = self._lsh.query(sig)
@@ -79,7 +85,7 @@ class Deduper:
                 self._lsh.insert(doc.doc_id, sig)
             url = normalize_url(doc.url)
             if url:
-                self._by_url.setdefault(url, (doc.doc_id, sig))
+                self._by_url.setdefault(url, doc.doc_id)
         return doc
 
     def _estimate(self, sig: MinHash, doc_id: str) -> float:
