@@ -661,3 +661,31 @@ def test_dates_measured_back_lasting_events_and_effective_dates(coder):
     ev = coder.code(annotate(["Japan on Monday imposed new sanctions on Russia, banning imports of Russian coal from January."],
                              times={"on Monday": "2021-06-07", "from January": "2022-01"}))
     assert {e.date for e in ev if e.source == JPN} == {"2021-06-07"}
+
+
+def test_lists_of_three_sides_and_groups_counted_back(coder):
+    ev = coder.code(annotate(["Japan, Poland and the United States on Tuesday began sharing intelligence on missile tests."]))
+    pairs = {frozenset((e.source.actor_id, e.target.actor_id)) for e in ev if e.cameo == "064"}
+    assert pairs == {frozenset(("JPN", "POL")), frozenset(("JPN", "USA")), frozenset(("POL", "USA"))}
+    ev = coder.code(annotate(["Japan, Poland and the United States held naval exercises last week.",
+                              "Russia condemned the three countries' exercises as provocative."]))
+    assert {e.target.actor_id for e in ev if e.source == RUS and e.plover == "ACCUSE"} == {"JPN", "POL", "USA"}
+
+
+def test_persona_non_grata_is_an_expulsion_by_the_declaring_side(coder):
+    ev = coder.code(annotate(["Poland on Monday declared Russia's ambassador persona non grata and gave him 48 hours to leave."]))
+    assert only(ev, source=POL, target=RUS).cameo == "161"
+    assert not [e for e in ev if e.source.country == "RUS"]
+
+
+def test_hosts_and_brokers_face_each_party(coder):
+    ev = coder.code(annotate(["Poland hosted talks between Russia and Japan on Friday."]))
+    assert {e.target.actor_id for e in ev if e.source == POL and e.cameo == "043"} == {"RUS", "JPN"}
+    ev = coder.code(annotate(["Russia and Japan signed a truce on Monday under a plan brokered by Poland."]))
+    assert {e.target.actor_id for e in ev if e.source == POL and e.cameo == "045"} == {"RUS", "JPN"}
+
+
+def test_an_act_called_a_sign_of_good_faith_is_praise_of_its_actor(coder):
+    ev = coder.code(annotate(["Russia freed two Japanese fishermen on Monday.",
+                              "Washington called the release a sign of good faith."]))
+    assert only(ev, source=USA, target=RUS).cameo == "051"

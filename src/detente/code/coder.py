@@ -293,9 +293,9 @@ class Coder:
             # at whoever was named last ("met ..., their first talks")
             explicit = [t for t in targets if t.basis not in ("pronoun", "dyad", "pair")]
             if not explicit:
-                first = sources[0]
-                other = next(x for x in sources if faction(x.actor) != faction(first.actor))
-                sources, targets = [first], [other]
+                # "A, B and C began sharing data": every pair of the listed sides, each pair once (see `pairs`)
+                distinct = [x for n, x in enumerate(sources) if faction(x.actor) not in {faction(y.actor) for y in sources[:n]}]
+                sources, targets = distinct, distinct[1:]
             else:
                 targets = explicit
         if p.symmetric and dyad and sources and s.index - dyad[0] <= 1 and all(
@@ -336,6 +336,26 @@ class Coder:
         if cameo_code == "139" and any(t.dep_ in ("advcl", "xcomp", "acl", "relcl") and t.lemma_.lower() in self.d.words["leave_verbs"]
                                        for t in c.trigger.subtree):
             cameo_code = "161"  # "gave the diplomats 72 hours to leave the country": an expulsion
+        hosted = ([c.trigger.head] if c.trigger.dep_ == "acl" else [ch for ch in c.trigger.children if ch.dep_ == "dobj"])
+        hosted = [n for n in hosted if n.lemma_.lower() in self.d.words["meeting_nouns"] or n.lower_ in self.d.words["meeting_nouns"]]
+        if cameo_code == "043" and not targets and sources and hosted:
+            # "hosted talks between A and B", "talks in Moscow hosted by Lavrov": the host receives the sides of the
+            # talks, else of the dyad in play
+            n = hosted[0]
+            parts = [q for q in parties.phrase(n) + [q for ch in n.children if ch.dep_ == "prep" and ch.lower_ in ("between", "with")
+                                                    for o in pobjs(ch) for q in parties.phrase(o)]
+                     if side(q.actor) != side(sources[0].actor)]
+            if len({faction(q.actor) for q in parts}) < 2 and dyad and side(sources[0].actor) not in (side(dyad[1].actor), side(dyad[2].actor)):
+                parts = [dyad[1], dyad[2]]
+            targets = parts if len({faction(q.actor) for q in parts}) >= 2 else []
+        if cameo_code == "045" and not targets and sources and c.trigger.dep_ == "acl":
+            # "Russia and Japan signed a truce under a plan brokered by Poland": the sides that took up the deal
+            n = c.trigger.head
+            verb = n.head.head if n.dep_ == "pobj" and n.head.head.pos_ in ("VERB", "AUX") else self.matcher.governor(n)
+            takers = [q for t in (self.matcher.subjects(verb) if verb is not None else []) for q in parties.phrase(t)
+                      if side(q.actor) != side(sources[0].actor)]
+            if len({faction(q.actor) for q in takers}) >= 2:
+                targets = takers
         if cameo_code == "045" and not targets and sources:
             # "a deal brokered by China", "talks mediated by the AU": between the sides of the deal in play
             if dyad and side(sources[0].actor) not in (side(dyad[1].actor), side(dyad[2].actor)):
@@ -368,7 +388,9 @@ class Coder:
                 last = done[-1][0]
                 targets = [Party(e.source, "context", -1) for k, e in done if k == last]
                 targets = [t for n, t in enumerate(targets) if side(t.actor) not in {side(u.actor) for u in targets[:n]}]
-        if not targets and sources and cameo_code[:2] in self.d.words["context_target_roots"] and not unknown_act:
+        # "called the release a sign of good faith", "welcomed the decision": praise of an act is a comment on its actor
+        appraisal = cameo_code[:2] == "05" and c.trigger.lemma_.lower() in self.d.words["appraisal_verbs"]
+        if not targets and sources and (cameo_code[:2] in self.d.words["context_target_roots"] or appraisal) and not unknown_act:
             # "Moscow denied violating the accord", "called the decision irresponsible": the other side is the one
             # the event's own words name, else the dyad in play, else the nearest other side around
             other = self._context_target(a, s, c, sources[0], parties, dyad, sources)

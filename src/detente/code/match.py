@@ -129,6 +129,9 @@ class Matcher:
                 out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ in ("of", "in") for g in pobjs(p))
                 # "gave France's ambassador, Joël Meyer, 72 hours to leave": the parser hangs it on the name
                 out.extend(g for a in c.children if a.dep_ == "appos" for g in a.children if g.dep_ == "appos" and g.pos_ == "NOUN")
+            if c.dep_ == "ccomp" and c.lower_ == "persona":
+                # "declared X's ambassador persona non grata", parsed as a clause with "persona" for its verb
+                out.extend(c.children)
             if c.dep_ == "oprd":  # "called the decision unfortunate and irresponsible"
                 out.extend(g for g in c.children if g.dep_ == "conj")
                 # "called the move an attempt at blackmail"
@@ -202,6 +205,10 @@ class Matcher:
         if role == "obj":
             out = []
             passive = is_passive(tok)
+            for ch in tok.children:
+                if ch.dep_ == "ccomp" and ch.lower_ == "persona":
+                    # "declared Mexico's ambassador persona non grata": the one declared is the clause's subject
+                    out.extend(p for g in ch.children if g.dep_ in ("nsubj", "nsubjpass") for p in parties.phrase(g, exclude))
             for ch in tok.children:
                 if (ch.dep_ == "nsubjpass") if passive else (ch.dep_ in ("dobj", "dative")):
                     if passive and ch.lower_ in RELATIVE and tok.dep_ == "relcl":
@@ -319,6 +326,8 @@ class Matcher:
                 return objs  # "urged X to", "called on X to"; but "called X to offer condolences" is the caller's
 
             return self.subjects(h, depth + 1)
+        if tok.dep_ == "conj" and h.dep_ == "ccomp" and h.lower_ == "persona":
+            return self.subjects(h.head, depth + 1)  # "declared X persona non grata and gave him 72 hours"
         if tok.dep_ in ("conj", "advcl") and h is not tok:
             return self.subjects(h, depth + 1)
         if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and h.lower_ in ("by", "after", "before", "while", "without") \

@@ -27,6 +27,8 @@ QUANTITY_NOUNS = frozenset({"number", "group", "dozen", "dozens", "some", "part"
 # "Britain, France and the United States"
 LIST_JOIN = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?(?:[a-z]+\s+)?$")
 
+GROUP_SIZES = {"three": 3, "four": 4, "five": 5, "six": 6, "3": 3, "4": 4, "5": 5, "6": 6}
+
 # Stands for "both sides of the dyad in play" ("the two sides agreed"); the coder swaps in the dyad.
 PAIR = Actor(actor_id="PAIR", name="both sides", kind="pair")
 
@@ -115,6 +117,18 @@ class Parties:
                 out.append(Party(m.actor, "context", -1))
         return out
 
+    def group_noun(self, tok) -> list[Party]:
+        """"the three countries", "the four governments": the last list of that many sides named before it (in this
+        sentence or the one before). Two sides are "the two sides" (the dyad, see `phrase`), not a group."""
+        if tok.tag_ != "NNS" or tok.lemma_.lower() not in self.dictionary.words.get("pair_nouns", ()) or \
+                self.mention_at(tok) is not None:
+            return []
+        n = next((GROUP_SIZES.get(ch.lower_) for ch in tok.children if ch.dep_ == "nummod"), None)
+        if n is None or not any(ch.dep_ == "det" and ch.lower_ in ("the", "all") for ch in tok.children):
+            return []
+        group = self.group_before(tok)
+        return [Party(g.actor, "context", tok.i) for g in group] if len(group) == n else []
+
     # -- single tokens -------------------------------------------------------------------------------
     def mention_at(self, tok) -> Optional[Mention]:
         a, b = self.offset + tok.idx, self.offset + tok.idx + len(tok.text)
@@ -199,6 +213,9 @@ class Parties:
                 ch.dep_ in ("prep", "compound", "amod") for ch in tok.children):
             # "after both refused": both sides of the list or dyad in play (see coder)
             return [Party(PAIR, "pair", tok.i)]
+        group = self.group_noun(tok)
+        if group:
+            return group
         relational = tok.lemma_.lower() in self.dictionary.words.get("relational_nouns", ())
         named = [ch for ch in tok.children if ch.dep_ == "appos" and self.mention_at(ch) is not None]
         if relational and named:
@@ -225,6 +242,9 @@ class Parties:
             for t in self.core(tok):
                 if relational and t.dep_ == "poss" and t.head is tok:
                     continue  # "his American counterpart" is not him
+                if t.dep_ == "poss" and (group := self.group_noun(t)):
+                    found.extend(group)  # "the three countries' joint drills"
+                    continue
                 p = self.at(t, exclude)
                 if p is not None:
                     found.append(p)
