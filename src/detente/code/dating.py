@@ -9,7 +9,7 @@ from typing import Optional
 
 from detente.types import TimeExpr
 
-from .match import Candidate
+from .match import Candidate, clause_of
 
 BACKGROUND = ("previously", "earlier", "in recent years", "over the years", "in the past", "used to", "once again",
               "repeatedly", "in recent months", "ago")
@@ -84,7 +84,7 @@ def lasting(tok) -> Optional[int]:
 def after_measure(tok) -> Optional[tuple[str, Optional[int]]]:
     """An act in an "after"/"before" clause measured from another: "came days after X accused Y" ->
     ("after", None) (some days, known to the month); "a day after X fired" -> ("after", 1)."""
-    v = _clause(tok)
+    v = clause_of(tok)
     if v.dep_ != "advcl":
         return None
     mark = next((ch for ch in v.children if ch.dep_ == "mark" and ch.lower_ in ("after", "before")), None)
@@ -156,7 +156,7 @@ def date_event(c: Candidate, roots: list[tuple[TimeExpr, object]], others: list[
             if governs(r, {trig.head.i}, stops):
                 return tx.value, tx.text, tx.basis, -0.05
     free = [(tx, r) for tx, r in usable if not any(governs(r, o.anchors, set()) for o in others if o is not c)
-            and _clause(r) in {_clause(c.trigger)} | {trig.doc[i] for i in c.anchors}]
+            and clause_of(r) in {clause_of(c.trigger)} | {trig.doc[i] for i in c.anchors}]
     if len(usable) == 1 and free:
         tx = free[0][0]
         return tx.value, tx.text, tx.basis, -0.1
@@ -176,7 +176,7 @@ def _after_clause(c: Candidate, usable, stops) -> Optional[tuple]:
     """An act told in an "after" / "before" clause of another dated one, with no time of its own: "struck on
     Thursday, two days after X hit Y" is two days before Thursday; "halted supplies on Wednesday after both
     refused to pay" is only known to the month."""
-    v = _clause(c.trigger)
+    v = clause_of(c.trigger)
     if v.dep_ != "advcl" or v.head is v:
         return None
     mark = next((ch for ch in v.children if ch.dep_ == "mark" and ch.lower_ in ("after", "before")), None)
@@ -206,15 +206,6 @@ def _after_clause(c: Candidate, usable, stops) -> Optional[tuple]:
     if measure is None and any(ch.lemma_.lower() in ("hour", "minute", "moment") for ch in mark.children):
         return tx.value, tx.text, tx.basis, -0.05
     return tx.value[:7], f"{mark.text} {tx.text}", "relative", -0.1
-
-
-def _clause(tok):
-    t = tok
-    for _ in range(8):
-        if t.pos_ in ("VERB", "AUX") or t.head is t:
-            return t
-        t = t.head
-    return t
 
 
 def is_historical(value: Optional[str], published: Optional[str], days: int = 365) -> bool:

@@ -61,6 +61,16 @@ def pobjs(prep) -> list:
     return [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
 
 
+def clause_of(tok, max_hops: int = 8):
+    """The clause a token sits in: itself if a verb, else the nearest verb above it."""
+    t = tok
+    for _ in range(max_hops):
+        if t.pos_ in ("VERB", "AUX") or t.head is t:
+            return t
+        t = t.head
+    return t
+
+
 class Matcher:
     def __init__(self, dictionary: Dictionary):
         self.d = dictionary
@@ -341,13 +351,7 @@ class Matcher:
         return []
 
     def clause(self, tok):
-        """The clause a trigger sits in: itself if a verb, else the nearest verb above it."""
-        t = tok
-        for _ in range(6):
-            if t.pos_ in ("VERB", "AUX") or t.head is t:
-                return t
-            t = t.head
-        return t
+        return clause_of(tok, max_hops=6)
 
     def speaker(self, tok, parties: Parties) -> tuple[Optional[Party], str]:
         """Who says what the trigger's clause says: the quote's speaker, a reporting verb's subject, an
