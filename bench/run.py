@@ -5,8 +5,9 @@
 Each measurement runs in a fresh process, so peak memory (max RSS of the process and of its pool
 workers) belongs to that measurement alone.
 
-- documents: read+clean+dedupe over a generated corpus, against the baseline of reading alone
-  (open, decode, split records); run at a quarter and at the whole corpus to show memory stays flat.
+- documents: read+clean and read+clean+dedupe over a generated corpus, against the baseline of reading
+  alone (open, decode, split records); each at a quarter and at the whole corpus, to show how memory grows
+  (read and clean stream; the dedupe index keeps a few KB per document).
 - language: annotate+code (light spaCy pass over every sentence, the parser only where an event may be)
   over real news text (the sample corpus and the seeds), against the baseline of the full spaCy pipeline
   over the same texts.
@@ -52,6 +53,13 @@ def m_documents(corpus: str, limit: int) -> dict:
     for doc in read_clean_dedupe([_limited(corpus, limit)], workers=2):
         statuses[doc.status] = statuses.get(doc.status, 0) + 1
     return {"docs": sum(statuses.values()), "seconds": time.perf_counter() - t, "statuses": statuses}
+
+
+def m_clean(corpus: str, limit: int) -> dict:
+    from detente.pipeline import read_clean
+    t = time.perf_counter()
+    n = sum(1 for _ in read_clean([_limited(corpus, limit)], workers=2))
+    return {"docs": n, "seconds": time.perf_counter() - t}
 
 
 def _limited(corpus: str, limit: int) -> str:
@@ -114,7 +122,7 @@ def m_whole_run(corpus: str, limit: int) -> dict:
             "sentences": result.parse_stats.get("sentences_seen"), "timings": result.timings}
 
 
-MEASURES = {f.__name__[2:]: f for f in (m_read, m_documents, m_language, m_full_spacy, m_whole_run)}
+MEASURES = {f.__name__[2:]: f for f in (m_read, m_clean, m_documents, m_language, m_full_spacy, m_whole_run)}
 
 
 def measure(name: str, corpus: str, limit: int) -> dict:
@@ -151,8 +159,10 @@ def main() -> None:
     rows = []
     base = measure("read", str(corpus), files)
     rows.append(("read only (baseline)", base["docs"], base["docs"] / base["seconds"], base, 1.0))
-    for label, limit in (("read+clean+dedupe, 1/4 corpus", quarter), ("read+clean+dedupe, whole corpus", files)):
-        r = measure("documents", str(corpus), limit)
+    for label, what, limit in (("read+clean, 1/4 corpus", "clean", quarter), ("read+clean, whole corpus", "clean", files),
+                               ("read+clean+dedupe, 1/4 corpus", "documents", quarter),
+                               ("read+clean+dedupe, whole corpus", "documents", files)):
+        r = measure(what, str(corpus), limit)
         rows.append((label, r["docs"], r["docs"] / r["seconds"], r, None))
 
     lang = measure("language", str(corpus), args.language_copies)
@@ -165,9 +175,10 @@ def main() -> None:
     for label, n, rate, r, _ in rows:
         print(f"{label:36} {n:7d} {rate:9.0f} {rate / base_rate:11.2f} {r['peak_mb']:9.0f} {r['peak_worker_mb']:11.0f} "
               f"{r['peak_mb'] / base['peak_mb']:11.2f}")
-    q, w = rows[1][3], rows[2][3]
-    print(f"memory growth from 1/4 to the whole corpus: x{w['peak_mb'] / q['peak_mb']:.2f} (main), "
-          f"x{max(w['peak_worker_mb'], 1) / max(q['peak_worker_mb'], 1):.2f} (workers)")
+    for name, (q, w) in (("read+clean", (rows[1][3], rows[2][3])), ("read+clean+dedupe", (rows[3][3], rows[4][3]))):
+        per_doc = (w["peak_mb"] - q["peak_mb"]) * 1024 / max(1, w["docs"] - q["docs"])
+        print(f"{name}: memory from 1/4 to the whole corpus x{w['peak_mb'] / q['peak_mb']:.2f} (main, "
+              f"{per_doc:.1f} KB per added document), x{max(w['peak_worker_mb'], 1) / max(q['peak_worker_mb'], 1):.2f} (workers)")
 
     print(f"\n== language: annotate+code vs the full spaCy pipeline ({lang['docs']} articles of real news, {lang['words']} words) ==")
     st = lang["stats"]
