@@ -20,6 +20,7 @@ THRESHOLDS = {
                      "cleaning.f1": 0.95},
     "dev2.jsonl": {"events.precision": 0.88, "events.f1": 0.65, "events.date_accuracy": 0.85,
                    "actors.f1": 0.95, "quotes.f1": 0.80},
+    "dev3.jsonl": {"events.precision": 0.88, "events.f1": 0.52, "actors.f1": 0.88},
     "test.jsonl": {"events.precision": 0.75, "events.f1": 0.50, "actors.f1": 0.90},
 }
 
