@@ -20,7 +20,7 @@ WHEN = ["on Tuesday", "on Wednesday", "last week", "earlier this month", "at the
 PLACES = ["Geneva", "Vienna", "Istanbul", "Reykjavik", "Riyadh", "Helsinki", "New York"]
 CLUTTER_TOP = ["Home", "World", "Politics", "Business", "Search", "Menu", "Subscribe", "Log in"]
 CLUTTER_BOTTOM = ["Share this story!", "Comments are closed.", "Read also: Markets close higher",
-                  "This website uses cookies to improve your experience. Accept", "© 2021 Example News. All rights reserved.",
+                  "We use cookies to personalise content and ads. Accept all", "© 2021 Example News. All rights reserved.",
                   "Leave a Reply", "Related Articles"]
 
 

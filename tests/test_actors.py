@@ -58,7 +58,7 @@ CASES = [
      dict(actor_id="jane-doe", kind="person", country="FIN", sector="GOV", role="Foreign Minister", basis="title+name")),
     (("American basketball star Jane Roe", "2022-01-01", None),
      dict(actor_id="jane-roe", country="USA", sector="CVL", basis="title+name")),
-    (("the minister", "2021-08-01", "Minister Sergey Lavrov said in an interview with a Hungarian newspaper"),
+    (("the minister", "2021-08-01", "Minister Sergey Lavrov told a Budapest daily in a long interview"),
      dict(actor_id="sergey-lavrov", basis="context")),
     (("the Foreign Ministry", "2025-03-04", "The Kremlin said Russia's Ministry of Foreign Affairs would lead the talks"),
      dict(actor_id="RUS-MFA", country="RUS", basis="context")),

@@ -283,7 +283,7 @@ class Coder:
             sources = group
             targets = [x for x in targets if faction(x.actor) not in {faction(g.actor) for g in group}]
         if any(x.basis == "pair" for x in sources):
-            # "our presidents held a phone conversation": both sides of the dyad the document is about
+            # "our leaders spoke on the phone": both sides of the dyad the document is about
             pair = sources[0]
             if not dyad or (pair.actor.actor_id != "PAIR" and side(pair.actor) not in (side(dyad[1].actor), side(dyad[2].actor))):
                 return []
@@ -317,8 +317,8 @@ class Coder:
             sources, targets = targets[:1], targets[1:2]
         if p.symmetric and not sources and not targets and dyad and (
                 (s.index == dyad[0] and p.pos == "NOUN") or (s.index - dyad[0] <= 1 and self._occurs(c))):
-            # "the first meeting had taken place in Istanbul" right after "Moscow and Washington were preparing
-            # for a second meeting", or "the decision to launch dialogue" beside "the Russian-US summit": the
+            # "the first round was held in Vienna" right after "Paris and Berlin are getting ready for another
+            # round", or "the decision to launch dialogue" beside "the Russian-US summit": the
             # sides carry over, trusted less.
             sources, targets = [dyad[1]], [dyad[2]]
             basis_extra -= 0.05
@@ -766,7 +766,7 @@ def _refusal(tok, words: dict) -> bool:
 
 
 def _background(tok) -> bool:
-    """Inside a relative clause about the past: "the crisis, which erupted in December 2016 when X expelled"."""
+    """Inside a relative clause about the past: "the row, which began in March 2018 when X expelled"."""
     return any(a.dep_ == "relcl" and a.tag_ == "VBD" for a in [tok] + list(tok.ancestors))
 
 
@@ -779,7 +779,7 @@ def _depth(tok, top) -> int:
 
 def _key(e: Event) -> tuple:
     if e.symmetric and e.target is not None:
-        # "held a phone conversation and discussed": one meeting of the same two sides, whatever words
+        # "spoke by phone and reviewed": one meeting of the same two sides, whatever words
         return (e.cameo[:2], tuple(sorted((faction(e.source), faction(e.target)))), e.aux_mode)
     return (e.cameo, e.source.actor_id, e.target.actor_id if e.target else None, e.aux_mode)
 

@@ -144,7 +144,7 @@ def date_event(c: Candidate, roots: list[tuple[TimeExpr, object]], others: list[
     if after is not None:
         return after
     # a conjoined verb shares the head verb's time ("held consultations on July 9, and ... agreed"); a
-    # "when" clause shares its host's ("the crisis, which erupted in December 2016 when X expelled ...")
+    # "when" clause shares its host's ("the row, which began in March 2018 when X expelled ...")
     trig = c.trigger
     if trig.dep_ == "advcl" and any(ch.lower_ == "when" for ch in trig.children):
         for tx, r in usable:

@@ -175,7 +175,7 @@ class Matcher:
                 break
         if not c.sources and c.needed is not None and c.needed.pos_ in ("NOUN", "PROPN") and c.needed.i != c.i \
                 and not (c.trigger.pos_ == "VERB" and self.subjects(c.trigger)):  # not past a subject we cannot name
-            # "The Russian-US summit was held": the actors sit on the noun the verb needed
+            # "The Franco-German summit took place": the actors sit on the noun the verb needed
             for role in ("poss", "compound", "between"):
                 found = self.role(c, role, parties, tok=c.needed)
                 if found:
@@ -289,7 +289,7 @@ class Matcher:
                 if (ch.dep_ in ("prep", "agent", "dative") and ch.lower_ == role) or (role == "by" and ch.dep_ == "agent"):
                     for o in pobjs(ch) or ([ch] if ch.dep_ == "dative" else []):
                         found = parties.phrase(o)
-                        if not found:  # "from electronic addresses in US soil": one level deeper
+                        if not found:  # "from servers on Chinese territory": one level deeper
                             found = [p for pp in o.children if pp.dep_ == "prep" and pp.lower_ in ("in", "of", "across", "throughout")
                                      for g in pobjs(pp) for p in parties.phrase(g)]
                         out.extend(found)

@@ -37,7 +37,7 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
             return "negated"
         if t.i != tok.i and t.lemma_.lower() in words["negators"]:
             return "negated"
-    # condition: "if US policy remains unchanged, we will oppose it"; "would", "could"
+    # condition: "if this policy stays as it is, we will resist it"; "would", "could"
     upper = scope + list(tok.ancestors)[:4]
     for t in upper:
         if any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_marks"] for m in ch.children)
