@@ -23,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 browser: $(BROWSER)
 
 $(BROWSER): tests/browser/package.json tests/browser/package-lock.json
-	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 		|| echo "could not install chromium: the browser tests will skip"
 	command -v npm >/dev/null && npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error \
 		&& touch $(BROWSER) || echo "could not install playwright-core: the browser tests will skip"
