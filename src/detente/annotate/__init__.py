@@ -12,59 +12,17 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from detente import settings
+from detente.annotate import nlp
+from detente.annotate.actors.kb import KnowledgeBase
+from detente.annotate.actors.resolver import ActorResolver
 from detente.annotate.coref import Coreference
 from detente.annotate.cues import find_cues
 from detente.annotate.mentions import DocResolver, MentionFinder
 from detente.annotate.quotes import QuoteFinder, find_quote_spans
+from detente.annotate.timex import find_time_expressions
 from detente.types import ARTICLE, Annotation, Document, Sentence
 
 __all__ = ["Annotator", "split_sentences"]
-
-
-def _default_resolver():
-    try:
-        from detente.annotate.actors.resolver import ActorResolver
-    except ImportError as exc:  # written by another part of the project; say so plainly
-        raise ImportError("Annotator needs detente.annotate.actors.resolver.ActorResolver "
-                          "(or pass resolver=...)") from exc
-    return ActorResolver()
-
-
-def _default_kb():
-    try:
-        from detente.annotate.actors.kb import KnowledgeBase
-    except ImportError:
-        return None
-    return KnowledgeBase.load()
-
-
-def _default_times() -> Callable:
-    try:
-        from detente.annotate.timex import find_time_expressions
-    except ImportError as exc:
-        raise ImportError("Annotator needs detente.annotate.timex.find_time_expressions "
-                          "(or pass find_times=...)") from exc
-    return find_time_expressions
-
-
-def _kb_genders(kb) -> dict[str, str]:
-    """actor_id -> "m"/"f" for people in the knowledge base, whatever shape it exposes."""
-    if kb is None:
-        return {}
-    for name in ("genders", "gender_map"):
-        fn = getattr(kb, name, None)
-        if callable(fn):
-            return dict(fn())
-    people = getattr(kb, "people", None) or getattr(kb, "actors", None)
-    out = {}
-    if isinstance(people, Mapping):
-        people = people.values()
-    for p in people or ():
-        pid = getattr(p, "actor_id", None) or (p.get("actor_id") if isinstance(p, Mapping) else None)
-        g = getattr(p, "gender", None) or (p.get("gender") if isinstance(p, Mapping) else None)
-        if pid and g:
-            out[pid] = str(g).lower()[:1]
-    return out
 
 
 def split_sentences(sdoc) -> list[Sentence]:
@@ -90,19 +48,21 @@ def _break_at_lines(sdoc) -> None:
 
 
 class Annotator:
-    def __init__(self, resolver=None, kb=None, find_times: Optional[Callable] = None,
+    """The knowledge base, resolver and time finder default to the project's own; tests pass small fakes."""
+
+    def __init__(self, resolver=None, kb: Optional[KnowledgeBase] = None, find_times: Optional[Callable] = None,
                  genders: Optional[Mapping[str, str]] = None, surface_forms: Optional[Iterable[tuple]] = None):
-        self.resolver = resolver if resolver is not None else _default_resolver()
-        if surface_forms is None:
-            kb = kb if kb is not None else _default_kb()
-            surface_forms = list(kb.surface_forms()) if kb is not None else []
-        self.find_times = find_times if find_times is not None else _default_times()
+        self.resolver = resolver if resolver is not None else ActorResolver()
+        if surface_forms is None or genders is None:
+            kb = kb if kb is not None else KnowledgeBase.load()
+            surface_forms = surface_forms if surface_forms is not None else list(kb.surface_forms())
+            genders = genders if genders is not None else {p.actor_id: p.gender for p in kb.people.values()}
+        self.find_times = find_times if find_times is not None else find_time_expressions
         self.mentions = MentionFinder(self.resolver, surface_forms)
-        self.coref = Coreference(genders if genders is not None else _kb_genders(kb))
+        self.coref = Coreference(genders)
         self.quotes = QuoteFinder()
 
     def annotate(self, docs: Iterable[Document]) -> Iterator[Annotation]:
-        from detente.annotate import nlp
         pairs = ((d.text if d.status == ARTICLE and d.text else "", d) for d in docs)
         for sdoc, doc in nlp.light().pipe(pairs, batch_size=settings.NLP_BATCH_SIZE, as_tuples=True):
             if doc.status != ARTICLE or not doc.text:
