@@ -5,10 +5,10 @@ real knowledge base and skip until it is present.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import pytest
 
+from detente.annotate.actors.resolver import Resolution
 from detente.types import Actor, Document
 
 NOR = Actor("NOR", "Norway", "state", "NOR", sector="GOV")
@@ -23,13 +23,6 @@ TABLE = {"norway": NOR, "norwegian": NOR, "oslo": NOR, "finland": FIN, "finnish"
 CAPITALS = {"oslo", "helsinki"}  # resolved as metonyms for their state, like the real resolver does
 
 
-@dataclass
-class _Resolution:
-    actor: Actor
-    basis: str = "name"
-    note: str = ""
-
-
 class FakeResolver:
     def __init__(self):
         self.calls = []
@@ -39,7 +32,7 @@ class FakeResolver:
         key = text.strip().lower().removeprefix("the ")
         if key not in TABLE:
             return None
-        return _Resolution(TABLE[key], "metonym" if key in CAPITALS else "name")
+        return Resolution(TABLE[key], "metonym" if key in CAPITALS else "name")
 
 
 def make_annotator(resolver=None):

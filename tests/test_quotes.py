@@ -5,11 +5,11 @@ that the tests do not depend on the knowledge base.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 import pytest
 
 from detente.annotate.quotes import find_quote_spans
+from detente.annotate.actors.resolver import Resolution
 from detente.types import Actor, Document
 
 NOR = Actor("NOR", "Norway", "state", "NOR", sector="GOV")
@@ -20,17 +20,10 @@ TABLE = {"norway": NOR, "norwegian": NOR, "oslo": NOR, "tomas berg": BERG, "berg
          "anna korhonen": KORHONEN, "korhonen": KORHONEN, "norwegian foreign ministry": NOR_MFA}
 
 
-@dataclass
-class _Resolution:
-    actor: Actor
-    basis: str = "name"
-    note: str = ""
-
-
 class FakeResolver:
     def resolve(self, text, date=None, context=None):
         key = text.strip().lower().removeprefix("the ")
-        return _Resolution(TABLE[key]) if key in TABLE else None
+        return Resolution(TABLE[key], "name") if key in TABLE else None
 
 
 @pytest.fixture(scope="module")

@@ -142,6 +142,15 @@ def _line_break(tok) -> bool:
     return tok.is_space and "\n" in tok.text
 
 
+def _capitalised_run(sdoc, start: int, stop: int, limit: int) -> tuple[int, int]:
+    """[k, m): the capitalised tokens from `start` (an optional "the" skipped), at most `limit`, before `stop`."""
+    k = start + 1 if start < stop and sdoc[start].lower_ == "the" else start
+    m = k
+    while m < stop and _capitalised(sdoc[m]) and m - k < limit:
+        m += 1
+    return k, m
+
+
 def _capitalised(tok) -> bool:
     return not tok.is_punct and not tok.is_space and tok.text[:1].isupper()
 
@@ -307,12 +316,7 @@ class MentionFinder:
         for j in range(lo, hi):
             if words.get(sdoc[j].lower_) != "prep":
                 continue
-            k = j + 1
-            if k < hi and sdoc[k].lower_ == "the":
-                k += 1
-            m = k
-            while m < hi and _capitalised(sdoc[m]) and m - k < 4:
-                m += 1
+            k, m = _capitalised_run(sdoc, j + 1, hi, 4)
             # the last capitalised run names the place: "outside the National Assembly in Seoul" -> Seoul
             for a in range(k, m):
                 state = _actor(resolve.peek(sdoc[a:m].text))
@@ -463,12 +467,7 @@ class MentionFinder:
         n = len(sdoc)
         comp_end = j
         if j < n and sdoc[j].lower_ in _COMPLEMENT:
-            k = j + 1
-            if k < n and sdoc[k].lower_ == "the":
-                k += 1
-            run_end = k
-            while run_end < n and _capitalised(sdoc[run_end]) and run_end - k < 8:
-                run_end += 1
+            k, run_end = _capitalised_run(sdoc, j + 1, n, 8)
             if run_end == k:
                 return None, None, comp_end
             # "to the United States Anatoly Antonov": find where the place ends and the name begins
