@@ -99,6 +99,19 @@ def m_language(corpus: str, limit: int) -> dict:
             "words": sum(len(d.text.split()) for d in docs)}
 
 
+def m_language_own(corpus: str, limit: int) -> dict:
+    """annotate+code with the coder's own patterns only: the baseline for what PETRARCH2's patterns cost."""
+    from detente import settings
+    settings.PATTERN_SOURCES = ("detente",)
+    return m_language(corpus, limit)
+
+
+def m_whole_run_own(corpus: str, limit: int) -> dict:
+    from detente import settings
+    settings.PATTERN_SOURCES = ("detente",)
+    return m_whole_run(corpus, limit)
+
+
 def m_full_spacy(corpus: str, limit: int) -> dict:
     from detente.annotate import nlp as pipelines
     from detente import settings
@@ -122,7 +135,8 @@ def m_whole_run(corpus: str, limit: int) -> dict:
             "sentences": result.parse_stats.get("sentences_seen"), "timings": result.timings}
 
 
-MEASURES = {f.__name__[2:]: f for f in (m_read, m_clean, m_documents, m_language, m_full_spacy, m_whole_run)}
+MEASURES = {f.__name__[2:]: f for f in (m_read, m_clean, m_documents, m_language, m_language_own, m_full_spacy,
+                                                   m_whole_run, m_whole_run_own)}
 
 
 def measure(name: str, corpus: str, limit: int) -> dict:
@@ -167,7 +181,9 @@ def main() -> None:
 
     lang = measure("language", str(corpus), args.language_copies)
     full = measure("full_spacy", str(corpus), args.language_copies)
+    lang_own = measure("language_own", str(corpus), args.language_copies)
     whole = measure("whole_run", str(REPO / "examples" / "corpus"), 0)
+    whole_own = measure("whole_run_own", str(REPO / "examples" / "corpus"), 0)
 
     base_rate = rows[0][2]
     print(f"\n== documents: read+clean+dedupe ({files} files, ~{args.docs} documents; 2 workers) ==")
@@ -190,11 +206,18 @@ def main() -> None:
     print(f"speed x baseline: {full['seconds'] / lang['seconds']:.2f}; sentences that needed a full parse: "
           f"{parsed}/{seen} = {parsed / max(1, seen):.0%}")
 
+    print(f"own patterns only:  {lang_own['sentences'] / lang_own['seconds']:8.0f} sentences/s  "
+          f"{lang_own['words'] / lang_own['seconds']:8.0f} words/s  {lang_own['seconds']:6.1f} s  events {lang_own['events']}")
+    print(f"PETRARCH2 patterns cost: annotate+code speed x{lang_own['seconds'] / lang['seconds']:.2f} of own patterns only; "
+          f"events {lang_own['events']} -> {lang['events']}")
+
     print(f"\n== whole run: detente run examples/corpus ({whole['docs']} records) ==")
     coded = whole.get("sentences") or 0
     print(f"{whole['seconds']:.1f} s end to end, {coded / whole['seconds']:.0f} coded sentences/s, "
           f"{whole['events']} events, peak {whole['peak_mb']:.0f} MB; stages: "
           + ", ".join(f"{k} {v:.1f}s" for k, v in whole["timings"].items()))
+    print(f"own patterns only: {whole_own['seconds']:.1f} s, {whole_own['events']} events; documents/s with PETRARCH2's "
+          f"patterns x{whole_own['seconds'] / whole['seconds']:.2f} of own patterns only")
 
 
 if __name__ == "__main__":

@@ -102,6 +102,9 @@ def test_every_pattern_codes_to_a_known_cameo_code():
     d = Dictionary.load()
     table = cameo_table()
     for p in d.patterns:
+        if p.slots is not None and p.slots.blocks:
+            assert p.origin == "petrarch" and p.cameo == "---", p  # a sense that is no event
+            continue
         assert p.cameo in table, p
         assert p.future is None or p.future in table, p
     for name in ("intent_code", "request_code", "appeal_code", "reject_code", "threat_code", "accuse_code"):

@@ -91,5 +91,44 @@ def evaluate(gold: Path = typer.Argument(..., help="A gold file (see docs/eval.m
         raise typer.Exit(1)
 
 
+@app.command("audit")
+def audit_command(out: Optional[Path] = typer.Argument(None, help="A run's output folder, or a DuckDB store file."),
+                  sample_size: Optional[int] = typer.Option(None, "--sample", "-n", help="Events to draw."),
+                  seed: Optional[int] = typer.Option(None, "--seed", help="The same seed draws the same sample."),
+                  sheet: Optional[Path] = typer.Option(None, "--sheet", help="Where to write the CSV sheet "
+                                                       "(default: OUT/audit.csv; a Markdown copy goes beside it)."),
+                  db: Optional[Path] = typer.Option(None, "--db", help="Sample from this DuckDB store instead."),
+                  force: bool = typer.Option(False, "--force", help="Overwrite a sheet that already has judgements."),
+                  score_sheet_path: Optional[Path] = typer.Option(None, "--score", help="Score this judged sheet."),
+                  as_json: bool = typer.Option(False, "--json", help="With --score: print a JSON object.")):
+    """Draw a random sample of coded events into a sheet to judge by hand, or score a judged sheet (precision)."""
+    from detente.evaluate import audit
+
+    def fail(message: str) -> None:
+        typer.echo(f"detente audit: {message}", err=True)
+        raise typer.Exit(2)
+
+    try:
+        if score_sheet_path is not None:
+            result = audit.score_sheet(audit.read_sheet(score_sheet_path), str(score_sheet_path))
+            typer.echo(json.dumps(result, indent=2) if as_json else audit.format_score(result))
+            return
+        if out is None and db is None:
+            fail("give a run's output folder (or --db STORE) to sample from, or --score SHEET")
+        if sample_size is None or seed is None:
+            fail("sampling needs --sample N and --seed S (the seed makes the sample reproducible)")
+        events, documents = audit.load_run(out, db)
+        store = db or out
+        target = sheet or ((out if out is not None and out.is_dir() else store.parent) / "audit.csv")
+        if target.exists() and not force and audit.sheet_has_judgements(target):
+            fail(f"{target} already has judgements; pass --sheet for a new file, or --force to overwrite it")
+        picked = audit.sample(events, sample_size, seed)
+        csv_path, md_path = audit.write_sheet(audit.sheet_rows(picked, documents), target,
+                                              title=f"{len(picked)} of {len(events)} events from {store}, seed {seed}")
+        typer.echo(f"sampled {len(picked)} of {len(events)} events (seed {seed}): wrote {csv_path} and {md_path}")
+    except audit.AuditError as e:
+        fail(str(e))
+
+
 if __name__ == "__main__":
     app()

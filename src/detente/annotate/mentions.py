@@ -138,6 +138,11 @@ def _first_words() -> frozenset:
     return frozenset(n.phrase[0] for n in role_nouns())
 
 
+@lru_cache(maxsize=1)
+def _role_heads() -> frozenset:
+    return frozenset(n.phrase[-1] for n in role_nouns())
+
+
 def _line_break(tok) -> bool:
     return tok.is_space and "\n" in tok.text
 
@@ -160,6 +165,7 @@ class MentionFinder:
         self.resolver = resolver
         self._surfaces = list(surface_forms) if surface_forms is not None else []
         self._matcher = None
+        self._agents: Optional[dict[str, str]] = None
 
     # -- knowledge-base phrase matcher, built on first use with the document's vocab
     def _phrase_matcher(self, vocab):
@@ -519,8 +525,19 @@ class MentionFinder:
                     candidates.append((TITLE, sdoc[i - 1].idx, noun.idx + len(noun), state, "metonym"))
 
     # -- groups: "Russian forces", "60 American diplomats", "US banks", "his own intelligence agencies"
+    def _agent_nouns(self) -> dict[str, str]:
+        """One-word agent nouns of the knowledge base (Phoenix's and the project's: "police", "farmers",
+        "warplanes") -> sector; the project's own group nouns win."""
+        if self._agents is None:
+            kb = getattr(self.resolver, "kb", None)
+            agents = getattr(kb, "agents", None) or {}
+            self._agents = {k: a.sector for k, a in agents.items() if " " not in k and a.sector}
+        return self._agents
+
     def _groups(self, sdoc, index, resolve, candidates, reserved, descriptions):
-        nouns, mods, counted = group_nouns(), group_modifiers(), count_group_nouns()
+        mods, counted = group_modifiers(), count_group_nouns()
+        own_nouns = group_nouns()
+        nouns = {**self._agent_nouns(), **own_nouns}
         nations = {}  # token index after a nationality word or state name -> its first token
         for ent in sdoc.ents:
             if ent.label_ in _NATION_LABELS:
@@ -534,6 +551,8 @@ class MentionFinder:
                 continue
             if word in counted and tok.tag_ != "NNS":
                 continue  # "the top Russian diplomat" is one person: a description for coref
+            if word not in own_nouns and (word in _role_heads() or tok.tag_ not in ("NNS", "NN")):
+                continue  # an office ("the Chilean president") is a title's; a dictionary agent is a plain noun
             if any(s <= tok.idx < e for s, e in reserved):
                 continue
             # a noun modifying a further noun ("Russian military drills") is not the group
@@ -729,9 +748,15 @@ class MentionFinder:
     # -- 4. named entities
     def _entities(self, sdoc, index, resolve, candidates, surface_hits):
         for ent in sdoc.ents:
-            if ent.label_ not in NER_LABELS:
+            # "Palestinians", "Iraqi Kurds", "ethnic Albanians": a people named by a plural noun acts as its state
+            people = ent.label_ == "NORP" and ent[-1].tag_ in ("NNPS", "NNS") and not (
+                ent.end < len(sdoc) and sdoc[ent.end].tag_.startswith("NN"))
+            if ent.label_ not in NER_LABELS and not people:
                 continue
-            for start, end in _split_lines(self._text, ent.start_char, ent.end_char):
+            first = ent.start_char
+            if people and ent.start >= 1 and sdoc[ent.start - 1].ent_type_ == "NORP" and sdoc[ent.start - 1].tag_ == "JJ":
+                first = sdoc[ent.start - 1].idx  # "Iraqi Kurds": the people of a state
+            for start, end in _split_lines(self._text, first, ent.end_char):
                 surface = self._text[start:end]
                 if ent.label_ == "GPE" and _dateline(sdoc, ent.start, ent.end):
                     continue
@@ -851,9 +876,12 @@ def _dateline(sdoc, s: int, e: int) -> bool:
 
 def _nationality_adjectives(sdoc) -> set[tuple[int, int]]:
     """Spans of nationality words used as adjectives: NORP entities and adjective-tagged tokens."""
-    spans = {(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "NORP"}
+    # "Palestinians", "ethnic Albanians" (a plural noun that ends the phrase) name a people, not a quality
+    adjectival = [e for e in sdoc.ents if e.label_ == "NORP" and not (
+        e[-1].tag_ in ("NNPS", "NNS") and not (e.end < len(sdoc) and sdoc[e.end].tag_.startswith("NN")))]
+    spans = {(e.start_char, e.end_char) for e in adjectival}
     spans.update((t.idx, t.idx + len(t)) for t in sdoc if t.tag_ == "JJ" and t.ent_type_ in _NATION_LABELS)
-    for e in sdoc.ents:  # "Russian-American": each part too
+    for e in adjectival:  # "Russian-American": each part too
         if e.label_ == "NORP":
             for t in e:
                 spans.add((t.idx, t.idx + len(t)))

@@ -390,7 +390,9 @@ class Coder:
                 targets = [t for n, t in enumerate(targets) if side(t.actor) not in {side(u.actor) for u in targets[:n]}]
         # "called the release a sign of good faith", "welcomed the decision": praise of an act is a comment on its actor
         appraisal = cameo_code[:2] == "05" and c.trigger.lemma_.lower() in self.d.words["appraisal_verbs"]
-        if not targets and sources and (cameo_code[:2] in self.d.words["context_target_roots"] or appraisal) and not unknown_act:
+        # PETRARCH's patterns name their target's place in the clause: none is borrowed from around it
+        if not targets and sources and (cameo_code[:2] in self.d.words["context_target_roots"] or appraisal) and not unknown_act \
+                and p.origin == "detente":
             # "Moscow denied violating the accord", "called the decision irresponsible": the other side is the one
             # the event's own words name, else the dyad in play, else the nearest other side around
             other = self._context_target(a, s, c, sources[0], parties, dyad, sources)
@@ -407,6 +409,8 @@ class Coder:
         mode = aux_mode(c, self.d.words, roots)
         if refused:
             mode = None
+        if p.origin == "petrarch" and mode in ("future", "hypothetical", "negated") and not (mode == "future" and p.future):
+            return []  # a dictionary pattern knows the act, not how to code its being announced, feared or denied
         if p.frame == "threat" and cameo_code[:2] == "13" and mode is None and _conditional(c, self.d.words, roots):
             mode = "hypothetical"  # "warned that he could cut off gas transit if ...": a conditional threat
         if mode == "negated" and cameo_code[:2] in FORCE_ROOTS and _habitual(c.trigger):

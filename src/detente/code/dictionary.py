@@ -1,4 +1,10 @@
-"""The pattern dictionary (data/patterns.csv) and the word lists around it (data/frames.json, data/demonyms.csv)."""
+"""The pattern dictionary and the word lists around it: one loader for the coder's lexicon.
+
+- data/patterns.csv: Detente's own verb, noun and adjective patterns;
+- data/petrarch_verbs.csv, data/petrarch_synsets.csv: PETRARCH2's verb dictionary (MIT), converted by
+  build_verbs.py; its patterns are tried after Detente's own for the same word;
+- data/frames.json, data/demonyms.csv: word lists and code maps.
+"""
 from __future__ import annotations
 
 import csv
@@ -7,6 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
+
+from detente import settings
+
+from .ontology import cameo_table, specialize
 
 DATA = Path(__file__).parent / "data"
 
@@ -29,10 +39,35 @@ class Pattern:
     frame: Optional[str]
     example: str
     untargeted: Optional[str] = None  # the code when no target is found (a missile fired at no one: a test, 150)
+    origin: str = "detente"           # detente | petrarch
+    slots: Optional["Slots"] = None   # a PETRARCH pattern's argument constraints
 
     @property
     def root(self) -> str:
         return self.cameo[:2]
+
+    @property
+    def specificity(self) -> int:
+        return self.slots.specificity if self.slots is not None else len(self.needs)
+
+
+# A phrase is a tuple of word alternatives, head last: ("arms", "shipment"), or a synset's members at one place.
+Phrase = tuple  # tuple[frozenset[str], ...]
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Where a PETRARCH pattern's words must sit around its verb on the dependency parse."""
+    particle: str = ""
+    before: Phrase = ()        # words in the verb's subject
+    object: Phrase = ()        # the direct object (a passive's subject), head last
+    prep: str = ""
+    prep_object: Phrase = ()   # the object of `prep`, on the verb or on its object
+    blocks: bool = False       # a `---` pattern: this sense is not an event
+
+    @property
+    def specificity(self) -> int:
+        return bool(self.particle) + len(self.before) + 2 * len(self.object) + bool(self.prep) + len(self.prep_object)
 
 
 def _rows(path: Path):
@@ -48,6 +83,9 @@ class Dictionary:
         self.by_lemma: dict[str, list[Pattern]] = {}
         for p in patterns:
             self.by_lemma.setdefault(p.trigger, []).append(p)
+        # per word: own patterns first, then the most specific PETRARCH pattern first
+        for options in self.by_lemma.values():
+            options.sort(key=lambda p: (p.origin != "detente", -p.specificity))
         self.words = {k: frozenset(v) for k, v in frames.items() if isinstance(v, list)}
 
     @property
@@ -79,5 +117,70 @@ class Dictionary:
                 example=r.get("example") or "",
                 untargeted=(r.get("untargeted") or "").strip() or None))
         frames = json.loads((DATA / "frames.json").read_text(encoding="utf-8"))
+        if "petrarch" in settings.PATTERN_SOURCES:
+            patterns.extend(petrarch_patterns(frames["intent_code"], frozenset(cameo_table())))
         demonyms = {r["word"].strip().lower(): r["country"].strip() for r in _rows(DATA / "demonyms.csv") if r["country"]}
         return cls(patterns, frames, demonyms)
+
+
+# Roots whose acts stand without a target: a protest, a show of force, an attack on no one named.
+UNTARGETED_ROOTS = frozenset({"14", "15", "18", "19", "20"})
+# Announced acts coded as the intent to do them (033 for aid to come, as PLOVER codes it AGREE): only for
+# material cooperation, where the intent codes are as specific as the act; a meeting or an attack to come is
+# left to the coder's own frames.
+INTENT_ROOTS = frozenset({"06", "07", "08"})
+STATEMENT_ROOTS = frozenset({"01", "02"})
+# Where a PETRARCH pattern's target is looked for when the pattern does not mark it: the object, then the
+# prepositions that name whom an act is aimed at.
+PETRARCH_TARGETS = ("obj", "against", "on", "to", "with", "at", "into", "from", "for", "upon")
+
+
+def _synsets() -> dict[str, frozenset]:
+    members: dict[str, set] = {}
+    for r in _rows(DATA / "petrarch_synsets.csv"):
+        members.setdefault(r["synset"].strip(), set()).add(r["member"].strip().split()[-1])
+    return {k: frozenset(v) for k, v in members.items()}
+
+
+def _phrase(text: str, synsets: dict[str, frozenset]) -> Phrase:
+    words = []
+    for w in (text or "").replace("_", " ").split():
+        if w.startswith("&"):
+            words.append(synsets.get(w, frozenset()))
+        elif w not in ("*", "$", "+", "%", "^"):
+            words.append(frozenset({w.strip("$+%^")}))
+    return tuple(x for x in words if x)
+
+
+def petrarch_patterns(intent_code: dict[str, str], known: frozenset) -> list[Pattern]:
+    """PETRARCH2's verb patterns as Patterns whose arguments are checked by `Slots` (see match.fits).
+
+    Rows with further phrases (`more`) are left out: their extra words cannot be placed on a parse with
+    confidence, and a pattern read without them would be looser than its authors meant. An act only
+    announced ("will provide aid") takes the intent code of its kind (033), as PLOVER codes it AGREE."""
+    path = DATA / "petrarch_verbs.csv"
+    if not path.exists():
+        return []
+    synsets = _synsets()
+    out = []
+    for r in _rows(path):
+        code = (r["cameo"] or "").strip()
+        if not code or (code != "---" and not code.isdigit()) or (r.get("more") or "").strip():
+            continue
+        if code != "---" and code not in known:
+            # codes the codebook lacks: PETRARCH's 1952 (drone strike) is 195, its 176 (hacking) the root's 170
+            code = next((c for c in [code[:n] for n in range(len(code) - 1, 2, -1)] + [code[:2] + "0"] if c in known), "---")
+        if code[:2] in STATEMENT_ROOTS:
+            # PETRARCH codes every "said" as a statement (010); PLOVER has no type for statements and appeals
+            code = "---"
+        slots = Slots(particle=(r["particle"] or "").strip(), before=_phrase(r["before"], synsets),
+                      object=_phrase(r["object"], synsets), prep=(r["prep"] or "").strip(),
+                      prep_object=_phrase(r["prep_object"], synsets), blocks=code == "---")
+        target = {"object": ("obj",), "prep_object": ((r["prep"] or "").strip() or "obj",)}.get(
+            (r["target_slot"] or "").strip(), PETRARCH_TARGETS)
+        out.append(Pattern(trigger=r["verb"].strip(), pos="VERB", needs=frozenset(), cameo=code,
+                           source=("subj",), target=target, symmetric=False,
+                           needs_target=code[:2] not in UNTARGETED_ROOTS,
+                           future=specialize(intent_code, code) if code[:2] in INTENT_ROOTS else None, frame=None,
+                           example=r["raw"], origin="petrarch", slots=slots))
+    return out

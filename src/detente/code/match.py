@@ -71,6 +71,63 @@ def clause_of(tok, max_hops: int = 8):
     return t
 
 
+def _word_fits(tok, words: frozenset) -> bool:
+    lemma, lower = tok.lemma_.lower(), tok.lower_
+    if lemma in words or lower in words:
+        return True
+    # PETRARCH lists some words as stems ("violat"): a long enough prefix of the word
+    return any(len(w) >= 5 and lower.startswith(w) for w in words)
+
+
+def _phrase_fits(head, phrase) -> bool:
+    """The phrase's last word is the head; the words before it sit in front of the head in its subtree."""
+    if not phrase or not _word_fits(head, phrase[-1]):
+        return False
+    left = [t for t in head.subtree if t.i < head.i]
+    return all(any(_word_fits(t, w) for t in left) for w in phrase[:-1])
+
+
+def _objects(tok) -> list:
+    objs = [ch for ch in tok.children if ch.dep_ in (("nsubjpass",) if is_passive(tok) else ("dobj", "dative", "attr", "oprd"))]
+    return objs + [c for o in objs for c in o.children if c.dep_ == "conj"]
+
+
+def _complemented(tok) -> bool:
+    """A verb whose sense lies in its complement ("declined to confirm", "joined X in opposing", "said that"):
+    its bare default code would guess."""
+    return any(ch.dep_ in ("xcomp", "ccomp") or (ch.dep_ == "prep" and any(g.dep_ == "pcomp" for g in ch.children))
+               for ch in tok.children)
+
+
+def fits(tok, slots) -> Optional[object]:
+    """The token that anchors a PETRARCH pattern on this verb (its object, or the preposition's object), the verb
+    itself for a pattern of particle or subject only, or None when the parse does not give the pattern's words."""
+    anchor = tok
+    if slots.particle and not any(ch.dep_ in ("prt", "prep", "advmod") and ch.lower_ == slots.particle for ch in tok.children):
+        return None
+    if slots.before:
+        subj = [t for ch in tok.children if ch.dep_ in ("nsubj", "nsubjpass") for t in ch.subtree]
+        if not all(any(_word_fits(t, w) for t in subj) for w in slots.before):
+            return None
+    hosts = [tok]
+    if slots.object:
+        objs = [o for o in _objects(tok) if _phrase_fits(o, slots.object)]
+        if not objs:
+            return None
+        anchor = objs[0]
+        hosts.append(anchor)
+    if slots.prep:
+        preps = [ch for h in hosts for ch in h.children if ch.dep_ in ("prep", "dative", "agent") and ch.lower_ == slots.prep]
+        if slots.prep_object:
+            found = [o for pr in preps for o in pobjs(pr) if _phrase_fits(o, slots.prep_object)]
+            if not found:
+                return None
+            anchor = found[0] if anchor is tok else anchor
+        elif not preps:
+            return None
+    return anchor
+
+
 class Matcher:
     def __init__(self, dictionary: Dictionary):
         self.d = dictionary
@@ -106,8 +163,17 @@ class Matcher:
         if pos in ("ADJ", "VERB"):  # "was encouraging" is tagged either way
             options = options + [p for p in self.d.lookup(tok.lower_, "ADJ") + self.d.lookup(lemma, "ADJ")
                                  if pos == "ADJ" or tok.tag_ in ("VBG", "VBN")]
-        for p in sorted(options, key=lambda p: not p.needs):
-            if p.needs:
+        own = any(p.origin == "detente" for p in options)
+        for p in sorted(options, key=lambda p: (p.origin != "detente", not p.needs)):
+            if p.slots is not None:
+                # PETRARCH's patterns: a bare verb's default code only where Detente has no pattern of its own
+                needed = fits(tok, p.slots) if p.slots.specificity else (tok if not (own or _complemented(tok)) else None)
+                if needed is None:
+                    continue
+                if p.slots.blocks:
+                    return None  # "sanctioned the move": this sense of the verb is no event
+                needed = None if needed is tok else needed
+            elif p.needs:
                 # a particle or preposition a verb needs comes after it ("called on X", not "on what it called")
                 needed = next((n for n in self._near(tok) if (n.lemma_.lower() in p.needs or n.lower_ in p.needs)
                                and not (pos == "VERB" and n.dep_ in ("prep", "prt") and n.i < tok.i)

@@ -20,7 +20,8 @@ ROLE_HEADS = frozenset({"president", "minister", "secretary", "ambassador", "spo
 TITLE_HEADS = frozenset({"commander", "general", "founder", "member", "governor", "mayor", "spokeswoman", "prime",
                          "deputy", "director", "adviser", "advisor", "general-secretary", "secretary-general"})
 QUANTITY_NOUNS = frozenset({"number", "group", "dozen", "dozens", "some", "part", "series", "couple", "majority", "hundreds",
-                            "most", "many", "all", "several", "half", "round", "few", "each", "any"})
+                            "most", "many", "all", "several", "half", "round", "few", "each", "any",
+                            "thousands", "tens", "scores", "members", "rest"})
 
 
 # What may stand between the members of a list of sides: "Poland and Bulgaria", "Turkey and northern Syria",

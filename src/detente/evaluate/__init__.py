@@ -13,11 +13,12 @@ from typing import Optional
 
 from detente.evaluate.gold import (PLOVER_TYPES, expected_plover, gold_inputs, gold_kind, gold_to_input, load_jsonl,
                                    valid_date, validate_gold)
+from detente.evaluate.gsr import gsr_to_input, is_gsr, score_gsr
 from detente.evaluate.report import PartScore, Report
 from detente.evaluate.score import score, write_report
 
 __all__ = ["score", "gold_to_input", "gold_inputs", "run_eval", "validate_gold", "Report", "PartScore",
-           "DEFAULT_THRESHOLDS", "PLOVER_TYPES", "expected_plover", "gold_kind", "load_jsonl", "valid_date"]
+           "DEFAULT_THRESHOLDS", "is_gsr", "score_gsr", "gsr_to_input", "PLOVER_TYPES", "expected_plover", "gold_kind", "load_jsonl", "valid_date"]
 
 # Suggested floors per kind of gold file (the CLI passes its own; `make eval` uses events.f1/precision).
 DEFAULT_THRESHOLDS = {
@@ -32,6 +33,11 @@ def run_eval(gold_path: Path, out_dir: Path, workers: Optional[int] = None) -> R
 
     gold_path, out_dir = Path(gold_path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if is_gsr(gold_path):
+        run_pipeline([str(gsr_to_input(gold_path, out_dir / "input"))], out_dir, workers=workers)
+        report = score_gsr(out_dir, gold_path)
+        write_report(report, out_dir / "eval.json")
+        return report
     inputs = gold_inputs(gold_path, out_dir / "input")
     run_pipeline(inputs, out_dir, workers=workers)
     report = score(out_dir, gold_path)

@@ -27,6 +27,9 @@ SINGLE_HOLDER = frozenset({
     "under_secretary_political", "under_secretary_arms_control",
 })
 
+# The source column of every row derived from PETRARCH2/Phoenix (build_phoenix.py).
+PHOENIX_SOURCE = "https://github.com/openeventdata/petrarch2"
+
 # Family name first: index the first token as the surname.
 FAMILY_NAME_FIRST = frozenset({"CHN", "PRK", "KOR", "TWN", "VNM"})
 
@@ -48,6 +51,7 @@ def plain(text: str) -> str:
     return s.strip()
 
 
+@lru_cache(maxsize=200_000)
 def fold_token(tok: str) -> str:
     # Transliteration variants of Slavic, Arabic and Persian names collapse to one spelling.
     t = tok.replace("ks", "x").replace("kh", "h").replace("w", "v").replace("j", "i").replace("y", "i")
@@ -109,6 +113,11 @@ class Person:
     sector: Optional[str]
     description: str = ""
     roles: list[Role] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def phoenix(self) -> bool:
+        return self.source.startswith(PHOENIX_SOURCE)
 
     def roles_at(self, date: str) -> list[Role]:
         return [r for r in self.roles if r.active(date)]
@@ -141,6 +150,7 @@ class Org:
     org: Optional[str]
     note: str = ""
     governs: Optional[tuple[str, str]] = None   # (country, since): an armed group that became the government
+    source: str = ""
 
     def sector_at(self, date: Optional[str]) -> str:
         """The sector on a date: GOV from the day the group took power (`governs`), else the table's."""
@@ -161,6 +171,14 @@ class Institution:
 
 
 @dataclass(frozen=True)
+class Agent:
+    """An agent noun ("police", "farmers", "ministry of mines") and the sector it gives an actor."""
+    noun: str
+    sector: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Entry:
     """One indexed surface form: which actor it names and how."""
     actor_id: str
@@ -169,8 +187,18 @@ class Entry:
 
 
 def _rows(name: str) -> Iterator[dict]:
-    text = resources.files("detente.annotate.actors").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    yield from csv.DictReader(io.StringIO(text))
+    path = resources.files("detente.annotate.actors").joinpath("data")
+    for part in name.split("/"):
+        path = path.joinpath(part)
+    if not path.is_file():
+        return
+    text = path.read_text(encoding="utf-8")
+    # derived tables open with '#' lines (provenance and licence)
+    reader = csv.reader(line for line in io.StringIO(text) if not line.startswith("#"))
+    header = next(reader, None)
+    if header:
+        for row in reader:
+            yield dict(zip(header, row))
 
 
 class KnowledgeBase:
@@ -186,6 +214,9 @@ class KnowledgeBase:
         self.generic: dict[str, Institution] = {}                  # name_key(phrase) -> generic body
         self._holders: dict[tuple, list[Role]] = defaultdict(list)
         self._titles: dict[tuple[str, str], list[Role]] = defaultdict(list)  # (country, name_key(title))
+        self.places: dict[str, str] = {}                           # name_key -> ISO3 (Phoenix cities, variants)
+        self.agents: dict[str, Agent] = {}                         # plain(noun), singular and plural -> agent
+        self.max_agent_len = 1
         self.max_key_len = 1
 
     # -- loading -------------------------------------------------------------------------------
@@ -197,10 +228,12 @@ class KnowledgeBase:
         kb._load_orgs()
         kb._load_institutions()
         kb._load_people()
+        kb._load_agents("agents.csv")
+        kb._load_phoenix()
         return kb
 
-    def _add(self, surface: str, entry: Entry) -> None:
-        k = name_key(surface)
+    def _add(self, surface: str, entry: Entry, key: Optional[str] = None) -> None:
+        k = name_key(surface) if key is None else key
         if not k:
             return
         if entry not in self.names[k]:
@@ -227,7 +260,7 @@ class KnowledgeBase:
             gov = (r.get("governs") or "").strip()
             o = Org(r["actor_id"], r["name"], _split(r["aliases"]), r["sector"], r["country"] or None,
                     r["org"] or None, r.get("note", ""),
-                    tuple(gov.split(":", 1)) if ":" in gov else None)
+                    tuple(gov.split(":", 1)) if ":" in gov else None, r.get("source", ""))
             self.orgs[o.actor_id] = o
             self._add(o.name, Entry(o.actor_id, "org", "name"))
             for a in o.aliases:
@@ -252,30 +285,98 @@ class KnowledgeBase:
         for r in _rows("people.csv"):
             p = Person(r["actor_id"], r["name"], _split(r["aliases"]), r["country"], r["gender"] or "m",
                        None if r["surname"] == "-" else (r["surname"] or None), r["sector"] or None,
-                       r.get("description", ""))
+                       r.get("description", ""), source=r.get("source", ""))
             self.people[p.actor_id] = p
-        for r in _rows("roles.csv"):
+        self._load_roles("roles.csv")
+        for p in self.people.values():
+            self._index_person(p)
+
+    def _load_roles(self, name: str, only: Optional[set] = None) -> None:
+        for r in _rows(name):
+            if only is not None and r["actor_id"] not in only:
+                continue
             role = Role(r["actor_id"], r["role"], r["role_key"], r["country"] or None, r["org"] or None,
                         r["sector"], r["host_country"] or None, r["start"], r["end"] or None, r.get("note", ""),
                         r.get("source", ""))
             self.roles.append(role)
             self.people[role.actor_id].roles.append(role)
             self._holders[(role.role_key, role.country, role.org, role.host_country)].append(role)
-            if role.country:
+            if role.country and not role.role_key.startswith("phoenix_"):
                 self._titles[(role.country, name_key(role.role))].append(role)
-        for p in self.people.values():
-            p.roles.sort(key=lambda r: r.start)
-            self._add(p.name, Entry(p.actor_id, "person", "name"))
-            for a in p.aliases:
-                self._add(a, Entry(p.actor_id, "person", "alias"))
-            toks = p.name.split()
-            # "Antony J. Blinken" is also found as "Antony Blinken"; not for "X bin Y Al Z" style names
-            if len(toks) > 2 and not {"bin", "Al", "al", "de", "da", "von", "van", "di", "la"} & set(toks):
-                self._add(f"{toks[0]} {toks[-1]}", Entry(p.actor_id, "person", "alias"))
+
+    def _index_person(self, p: Person, keys: Optional[list[str]] = None) -> None:
+        p.roles.sort(key=lambda r: r.start)
+        if keys is not None:        # precomputed by build_phoenix: name first, then the aliases
+            self._add(p.name, Entry(p.actor_id, "person", "name"), keys[0])
+            for a, k in zip(p.aliases, keys[1:]):
+                self._add(a, Entry(p.actor_id, "person", "alias"), k)
             for s in self._surnames_of(p):
                 self.surnames[name_key(s)].add(p.actor_id)
+            return
+        self._add(p.name, Entry(p.actor_id, "person", "name"))
+        for a in p.aliases:
+            self._add(a, Entry(p.actor_id, "person", "alias"))
+        toks = p.name.split()
+        # "Antony J. Blinken" is also found as "Antony Blinken"; not for "X bin Y Al Z" style names
+        if len(toks) > 2 and not {"bin", "Al", "al", "de", "da", "von", "van", "di", "la"} & set(toks):
+            self._add(f"{toks[0]} {toks[-1]}", Entry(p.actor_id, "person", "alias"))
+        for s in self._surnames_of(p):
+            self.surnames[name_key(s)].add(p.actor_id)
+
+    def _load_agents(self, name: str) -> None:
+        """Agent nouns; the first table loaded wins a noun (the project's own before Phoenix's)."""
+        for r in _rows(name):
+            for noun in [r["noun"]] + _split(r["plurals"]):
+                k = plain(noun)
+                if k and k not in self.agents:
+                    self.agents[k] = Agent(r["noun"], r["sector"], r.get("source", ""))
+                    self.max_agent_len = max(self.max_agent_len, len(k.split()))
+
+    def _load_phoenix(self) -> None:
+        """The tables derived from PETRARCH2/Phoenix, under the project's own: a Phoenix person, organisation or
+        alias whose name key the project already has is left out, so the project's rows win."""
+        # name keys come precomputed in the `keys` column (name, then each alias): computing them here
+        # would take most of the load time
+        taken = set(self.names)
+        keep: dict[str, list[str]] = {}
+        for r in _rows("phoenix/people.csv"):
+            if r["actor_id"] in self.people or not r["country"]:
+                continue        # the project's own person, or no country to give
+            keys = r["keys"].split("|")
+            if keys[0] in taken:
+                continue
+            pairs = [(a, k) for a, k in zip(_split(r["aliases"]), keys[1:]) if k not in taken]
+            p = Person(r["actor_id"], r["name"], [a for a, _ in pairs], r["country"], r["gender"] or "m", None,
+                       r["sector"] or None, "", source=r["source"])
+            self.people[p.actor_id] = p
+            keep[p.actor_id] = [keys[0]] + [k for _, k in pairs]
+        self._load_roles("phoenix/roles.csv", set(keep))
+        for pid, keys in keep.items():
+            self._index_person(self.people[pid], keys)
+        taken = set(self.names)
+        for r in _rows("phoenix/organisations.csv"):
+            keys = r["keys"].split("|")
+            if r["actor_id"] in self.orgs or keys[0] in taken:
+                continue
+            pairs = [(a, k) for a, k in zip(_split(r["aliases"]), keys[1:]) if k not in taken]
+            o = Org(r["actor_id"], r["name"], [a for a, _ in pairs], r["sector"], r["country"] or None,
+                    r["org"] or None, r.get("note", ""), None, r["source"])
+            self.orgs[o.actor_id] = o
+            self._add(o.name, Entry(o.actor_id, "org", "name"), keys[0])
+            taken.add(keys[0])
+            for a, k in pairs:
+                taken.add(k)
+                self._add(a, Entry(o.actor_id, "org", "alias"), k)
+        for r in _rows("phoenix/places.csv"):
+            k = r["key"]
+            if k and k not in self.names and r["country"] in self.states:
+                self.places.setdefault(k, r["country"])
+        self._load_agents("phoenix/agents.csv")
 
     def _surnames_of(self, p: Person) -> list[str]:
+        if p.phoenix:
+            # Phoenix names are indexed whole; only the one-word synonyms it lists stand alone ("Karzai")
+            return [a for a in p.aliases if " " not in a]
         if p.surname:
             out = [p.surname]
         elif " bin " in p.name:
@@ -313,7 +414,7 @@ class KnowledgeBase:
     def body(self, country: str, body: str) -> Optional[Institution]:
         return self.bodies.get((country, body))
 
-    def surface_forms(self) -> Iterable[tuple[str, str, str]]:
+    def surface_forms(self, phoenix: bool = False) -> Iterable[tuple[str, str, str]]:
         """(surface string, actor_id, form_kind) for a PhraseMatcher. form_kind is one of: person,
         person_alias, surname, state, state_alias, demonym, capital, seat, body, org, org_alias, media.
         Surnames and demonyms are common words in English ("Rice", "May", "Power"); match them
@@ -329,6 +430,8 @@ class KnowledgeBase:
                 for c in s.capitals:
                     yield c, s.iso3, "capital"
         for o in self.orgs.values():
+            if o.source.startswith(PHOENIX_SOURCE) and not phoenix:
+                continue
             kind = "media" if o.sector == "MED" else "org"
             yield o.name, o.actor_id, kind
             for a in o.aliases:
@@ -341,6 +444,8 @@ class KnowledgeBase:
             for a in i.aliases:
                 yield a, i.actor_id, form
         for p in self.people.values():
+            if p.phoenix and not phoenix:
+                continue
             yield p.name, p.actor_id, "person"
             for a in p.aliases:
                 yield a, p.actor_id, "person_alias"

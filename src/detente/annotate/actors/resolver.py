@@ -70,7 +70,8 @@ ROLE_WORDS: list[tuple[re.Pattern, str]] = [(re.compile(p), s) for p, s in [
     (r"\b(senator|congress(man|woman)|lawmaker|legislator|mp|parliamentarian|duma deputy|speaker|deputy of the state duma)\b", "LEG"),
     (r"\b(judge|prosecutor|justice)\b", "JUD"),
     (r"\b(police\w*|policeman|policewoman)\b", "COP"),
-    (r"\b(general|admiral|colonel|lieutenant|commander|marshal|soldier|sergeant|military|marine|troops?|officer)\b", "MIL"),
+    (r"\b(general|admiral|colonel|lieutenant|commander|marshal|soldier|sergeant|military|marine|troops?|officer"
+     r"|gen|lt|col|maj|brig|capt|sgt|cmdr)\b", "MIL"),
     (r"\b(ambassador|envoy|diplomat|consul|charge d affaires|negotiator)\w*", "DIP"),
     (r"\b(minister|president|premier|chancellor|secretary|spokes(man|woman|person)|official|governor|mayor|king|emir|sultan"
      r"|aide|advis[eo]r|press secretary|leader|government|ministry|cabinet|director)\b", "GOV"),
@@ -90,6 +91,24 @@ _DET = re.compile(r"^(the|a|an|then|former|ex)\s+", re.I)
 _BODY_WORDS = re.compile(r"\b(ministry|department|office|embassy|parliament|government|cabinet|presidency|administration|"
                          r"armed forces|military|army|navy|troops|forces|intelligence|police|court|security council|foreign affairs|"
                          r"mission|legislature|assembly)\b")
+# sectors of an office: a person whose office of this kind has ended is ELI (former official)
+OFFICE_SECTORS = {"GOV", "MIL", "DIP", "LEG", "JUD", "COP", "SPY", "IGO"}
+# capitalised words that open sentences and names of things, never a one-word personal name
+COMMON_WORDS = {"cross", "street", "square", "road", "bridge", "hall", "house", "palace", "park", "station", "cup",
+                "day", "week", "year", "city", "island", "islands", "river", "sea", "gulf", "bay", "mount", "lake",
+                "north", "south", "east", "west", "central", "new", "old", "great", "little", "grand", "royal",
+                "national", "federal", "state", "general", "council", "court", "party", "army", "navy", "corps",
+                "forces", "guard", "office", "agency", "times", "post", "news", "press", "says", "said", "told",
+                "will", "would", "may", "can", "could", "should", "must", "also", "but", "and", "or", "if", "when",
+                "while", "after", "before", "today", "yesterday", "tomorrow", "monday", "tuesday", "wednesday",
+                "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july",
+                "august", "september", "october", "november", "december", "minister", "president", "king", "queen"}
+# words that open a noun phrase without naming anyone: "two Chinese warplanes", "dozens of Slovak soldiers"
+_QUANT = re.compile(r"^(?:the|a|an|some|several|many|few|more|other|all|both|two|three|four|five|six|seven|eight|nine|ten|"
+                    r"dozens?|hundreds?|thousands?|scores?|millions?|tens|a group|a number|a team|a unit|groups?|"
+                    r"members?|units?|\d[\d,.]*)(?:\s+of)?\s+", re.I)
+_STOP_COMPOSE = {"and", "or", "of", "the", "in", "on", "at", "to", "from", "by", "with", "for", "based", "throughout",
+                 "near", "ethnic", "armed", "local", "new", "former", "top", "senior", "other", "own"}
 # leaders called by the word of their own office: "leader" follows states.csv
 _ROLE_SECTOR = {"head_of_state": "GOV", "head_of_government": "GOV"}
 
@@ -158,7 +177,8 @@ class ActorResolver:
         return (self._title_name(bare, d, context, former)
                 or self._surname(bare, d, context)
                 or self._description(bare, d, context, former)
-                or self._body(bare, d, context))
+                or self._body(bare, d, context)
+                or self._compose(bare, d, context))
 
     def _exact(self, t: str, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
         entries = self._dedupe(self.kb.lookup(t))
@@ -187,6 +207,9 @@ class ActorResolver:
             ids = [e.actor_id for e in entries] or sorted(self.kb.surnames.get(name_key(suffix), ()))
             if not ids:
                 continue
+            if not entries and toks[i - 1][:1].isupper() and toks[i - 1].strip(",") not in OFFICE_NOUNS \
+                    and not self._is_title_word(toks[i - 1]):
+                continue        # "Juan Ramirez" is not the Ramirez the knowledge base knows by another first name
             title = self._parse_title(" ".join(toks[:i]))
             if not (title.office or title.sector or title.countries):
                 continue            # "Moscow and Washington": not a title
@@ -203,6 +226,8 @@ class ActorResolver:
                 name_toks.insert(0, tok)
             else:
                 break
+        if len(name_toks) == len(toks) and len(toks) >= 3 and plain(toks[0]) in self.kb.agents:
+            name_toks = name_toks[1:]       # "Archbishop Desmond Tutu": a title the agent dictionaries know
         while name_toks and name_toks[0].lower() in NAME_PARTICLES:
             name_toks.pop(0)
         if not name_toks or len(name_toks) == len(toks) or any(x.strip(",") in OFFICE_NOUNS for x in name_toks):
@@ -210,19 +235,42 @@ class ActorResolver:
         prefix = toks[: len(toks) - len(name_toks)]
         if prefix[-1].lower() in ("of", "to", "for", "the", "at", "in", "and", "on", "with", "from", "'s"):
             return None         # "Secretary of State", "Ministry of Foreign Affairs": an office, not a name
+        if re.search(r"['’]s?$", prefix[-1]) and not self._country_of(re.sub(r"['’]s?$", "", prefix[-1])):
+            return None         # "King's Cross", "the President's Cup": a possessive title names a thing
+        if len(name_toks) == 1 and (plain(name_toks[0]) in self.kb.agents or plain(name_toks[0]) in COMMON_WORDS
+                                    or not name_toks[0][1:].islower()):
+            return None         # a lone common word ("Cross", "Police") or an acronym is not a name
         title = self._parse_title(" ".join(prefix))
         if not (title.office or title.sector):
             return None
         name = " ".join(name_toks)
-        country = title.countries[0] if title.countries else (self._office_country(title.words)
-                                                              or self._context_country(context))
-        sector = title.sector or (title.office[1] if title.office else None)
-        if former and sector in ("GOV", "MIL", "DIP", "LEG"):
+        title_text = " ".join(prefix)
+        why = []
+        if title.countries:
+            country = title.countries[0]
+            why.append(f"country {country} from '{self._country_words(title_text) or title_text}'")
+        else:
+            country = self._office_country(title.words)
+            if country:
+                why.append(f"country {country} from the office '{title.words}'")
+            else:
+                country = None if title.org else self._context_country(context)
+                if country:
+                    why.append(f"country {country} from the context sentence")
+        office = title.office
+        if office and office[1] == "IGO" and not title.org:
+            office = None       # "Police Chief", "army head": no organisation, so no IGO office
+        sector = (office[1] if office else None) or title.sector
+        if office and title.sector and office[1] == "GOV" and title.sector not in ("GOV", "CVL"):
+            sector = title.sector       # "Police Minister" stays GOV; "Police Chief" is COP
+        if former and sector in ("GOV", "MIL", "DIP", "LEG", "JUD", "COP", "SPY"):
             sector = "ELI"
+        if sector:
+            why.append(f"sector {sector} from '{title.words or title_text}'" + (" (former)" if former else ""))
         role = title.words or None
         actor = Actor(actor_id=_slug(name), name=name, kind="person", country=country, org=title.org,
                       sector=sector, role=role)
-        return Resolution(actor, "title+name", "not in the knowledge base; country and sector from the title")
+        return Resolution(actor, "title+name", "inferred, not in the knowledge base: " + "; ".join(why))
 
     def _surname(self, t: str, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
         ids = sorted(self.kb.surnames.get(name_key(t), ()))
@@ -237,6 +285,9 @@ class ActorResolver:
         title = self._parse_title(t)
         if not title.office:
             if title.sector and title.countries and not _BODY_WORDS.search(plain(t)):
+                composed = self._compose(t, d, context)     # says which words gave country and sector
+                if composed is not None:
+                    return composed
                 # "the Russian official", "American diplomats": the state with the sector of the words
                 return self._state_level(title.countries[0], title.sector, title.words or None, "description",
                                          "unnamed: country-level actor")
@@ -303,7 +354,7 @@ class ActorResolver:
     def _office_holders(self, key: str, country: str, d: Optional[str], host: Optional[str], t: str) -> list[Role]:
         kb = self.kb
         # the office's own title first: "Venezuela's interim president", "the State Counsellor"
-        words = re.sub(r"^(?:the|a|an)\s+", "", self._strip_countries(t)[1].strip(" ,'s"), flags=re.I)
+        words = re.sub(r"^(?:the|a|an)\s+", "", _trim(self._strip_countries(t)[1]), flags=re.I)
         if len(words.split()) > 1 and d:
             exact = [r for r in kb.holders_by_title(country, words, d) if r.role_key.endswith(key.split("_")[-1])
                      or key == "head_of_state"]
@@ -383,6 +434,68 @@ class ActorResolver:
             actor = Actor(aid, name, "org", country, None, generic.sector, None)
         return Resolution(actor, basis, note)
 
+    def _compose(self, t: str, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
+        """A country word and an agent noun anywhere in one noun phrase: "two Chinese warplanes", "Slovak
+        soldiers", "Minsk police station", "Colombia's ministry of mines", "Rebels in the Ivory Coast". The
+        answer is the state with the agent's sector; a second country ("Russian and Belarusian soldiers")
+        is named in the note."""
+        phrase = re.sub(r"\s+", " ", re.sub(r"-(?:led|backed|based|controlled|allied|born)\b", " ", t)).strip()
+        while True:
+            m = _QUANT.match(phrase)
+            if not m or m.end() >= len(phrase):
+                break
+            phrase = phrase[m.end():]
+        countries, rest = self._strip_countries(phrase)
+        if not countries:
+            return None
+        agent = self._agent_in(rest)
+        if agent is None:
+            left = [w for w in rest.split() if w.lower() not in _STOP_COMPOSE]
+            if (len(left) == 1 and left[0][:1].isupper() and left[0].endswith("s")) or (not left and len(countries) > 1):
+                # "Bosnian Serbs", "Iraqi Kurds": a people qualified by its state, no agent noun
+                words = self._country_words(phrase) or phrase
+                return self._state_level(countries[0], None, None, "description",
+                                         f"composed: country {countries[0]} from '{words}'; no agent noun")
+            return None
+        noun, a = agent
+        sector = a.sector
+        country = countries[0]
+        if sector == "IGO":
+            return None         # "UN peacekeepers from Chad": the organisation, not the state
+        words = self._country_words(phrase) or phrase
+        src = "Phoenix agent dictionary" if a.source.startswith("https://github.com/openeventdata") else "project agents"
+        note = f"composed: country {country} from '{words}', sector {sector} from '{noun}' ({src})"
+        if len(countries) > 1:
+            note += "; also " + ", ".join(countries[1:])
+        return self._state_level(country, sector, None, "description", note)
+
+    def _agent_in(self, text: str):
+        """(noun as written, Agent) of the longest agent noun in the text, the later one on a tie (the head)."""
+        toks = [w for w in plain(text).split()]
+        best = None
+        for i in range(len(toks)):
+            for n in range(min(self.kb.max_agent_len, len(toks) - i), 0, -1):
+                if n == 1 and toks[i] in _STOP_COMPOSE:
+                    continue
+                k = " ".join(toks[i:i + n])
+                a = self.kb.agents.get(k)
+                if a is not None:
+                    if best is None or n >= best[0]:
+                        best = (n, k, a)
+                    break
+        return (best[1], best[2]) if best else None
+
+    def _country_words(self, text: str) -> str:
+        """The words of a phrase that name its first country ("Colombian", "Moscow's")."""
+        toks = text.split()
+        for i in range(len(toks)):
+            for n in range(min(4, len(toks) - i), 0, -1):
+                chunk = " ".join(toks[i:i + n])
+                if chunk[:1].isupper() and (any(e.table == "state" for e in self.kb.lookup(chunk))
+                                            or name_key(chunk) in self.kb.places):
+                    return chunk
+        return ""
+
     # -- helpers -------------------------------------------------------------------------------
     @staticmethod
     def _dedupe(entries: list[Entry]) -> list[Entry]:
@@ -425,13 +538,24 @@ class ActorResolver:
                 role = prefer
             else:
                 role = _main_role(active)
+            sector = p.sector
             if role is None and p.roles:
                 last = [r for r in p.roles if r.start <= d]
                 note = (f"no role at the date; last role: {last[-1].role} (until {last[-1].end})" if last
                         else "no role at the date yet")
+                # CAMEO/PLOVER ELI: a former official who holds no office now
+                if sector in (None, "ELI") and any(r.end and r.end <= d and r.sector in OFFICE_SECTORS for r in last):
+                    sector = "ELI"
+            if role is None:
+                if p.phoenix:
+                    note = "; ".join(x for x in (note, "Phoenix dictionary (PETRARCH2)") if x)
+                return Resolution(Actor(p.actor_id, p.name, "person", p.country, None, sector, None), basis, note)
         if role is None:
             return Resolution(Actor(p.actor_id, p.name, "person", p.country, None, p.sector, None), basis, note)
         country = role.country if role.country else (None if role.org else p.country)
+        if p.phoenix:
+            note = "; ".join(x for x in (note, f"Phoenix dictionary (PETRARCH2), role {role.start} to {role.end or 'open'}")
+                             if x)
         return Resolution(Actor(p.actor_id, p.name, "person", country, role.org, role.sector, role.role), basis, note)
 
     def _state_level(self, country: str, sector: Optional[str], role: Optional[str], basis: str, note: str) -> Resolution:
@@ -504,7 +628,11 @@ class ActorResolver:
             if pat.search(plain(rest)):
                 sector = s
                 break
-        words = re.sub(r"^(?:the|a|an)\s+", "", rest.strip(" ,'s"), flags=re.I).strip()
+        if sector is None and rest.strip():
+            agent = self._agent_in(rest)        # "Archbishop", "Mines Minister": the agent dictionaries
+            if agent is not None and agent[1].sector not in ("IGO", "ELI"):
+                sector = agent[1].sector
+        words = re.sub(r"^(?:the|a|an)\s+", "", _trim(rest), flags=re.I).strip()
         words = re.sub(r"\s+", " ", words)
         former = bool(re.search(r"\b(former|ex)\b", p))
         if former:
@@ -530,6 +658,10 @@ class ActorResolver:
                         hit = (self.kb.institutions[e.actor_id].country, n, True)
                     if hit:
                         break
+                if not hit and chunk[:1].isupper():
+                    place = self.kb.places.get(name_key(chunk))     # Phoenix: cities, variant spellings
+                    if place:
+                        hit = (place, n, False)
                 if hit:
                     break
             if hit:
@@ -643,6 +775,11 @@ def _context_fits(p: Person, d: str, context: str) -> bool:
         if title_words & words:
             return True
     return False
+
+
+def _trim(text: str) -> str:
+    """Edge punctuation and a possessive off a title, never letters of a word ("spokesman" stays whole)."""
+    return re.sub(r"(?:['’]s?)$", "", text.strip(" ,")).strip(" ,")
 
 
 def _slug(name: str) -> str:

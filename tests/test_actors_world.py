@@ -1,0 +1,164 @@
+"""World actors: the Phoenix tables merged under the project's own, and compositional resolution.
+
+The sentences below were written for these tests in the style of wire copy; none comes from a gold set.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from detente.annotate.actors import ActorResolver, KnowledgeBase
+from detente.annotate.actors.kb import PHOENIX_SOURCE, name_key
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@pytest.fixture(scope="module")
+def resolver(kb) -> ActorResolver:
+    return ActorResolver(kb)
+
+
+# (mention, date, context sentence) -> (country, sector); a sector of ... means "any"
+WIRE = [
+    ("two Chinese warplanes", "2023-04-08", "Two Chinese warplanes crossed the median line of the Taiwan Strait on Saturday.",
+     "CHN", "MIL"),
+    ("Slovak soldiers", "2022-03-10", "Slovak soldiers took part in a NATO drill near the Hungarian border.", "SVK", "MIL"),
+    ("Minsk police station", "2020-08-12", "Protesters gathered outside a Minsk police station late on Tuesday.", "BLR", "COP"),
+    ("a Belarusian protester", "2020-08-12", "A Belarusian protester was detained in the capital.", "BLR", "CVL"),
+    ("Syrian farmers", "2019-06-02", "Syrian farmers said fires had destroyed their wheat.", "SYR", "AGR"),
+    ("Russian mercenaries", "2021-12-20", "Russian mercenaries arrived in Bamako, diplomats said.", "RUS", "UAF"),
+    ("Colombia's ministry of mines", "2023-02-01", "Colombia's ministry of mines suspended new licences.", "COL", "GOV"),
+    ("Moscow's police", "2021-01-23", "Moscow's police detained hundreds of marchers.", "RUS", "COP"),
+    ("Kenyan police", "2023-07-19", "Kenyan police fired tear gas at crowds in Nairobi.", "KEN", "COP"),
+    ("Nigerian troops", "2021-05-05", "Nigerian troops repelled an attack in Borno state.", "NGA", "MIL"),
+    ("Malian soldiers", "2022-04-02", "Malian soldiers and foreign fighters entered the village.", "MLI", "MIL"),
+    ("Peruvian protesters", "2023-01-10", "Peruvian protesters blocked highways in the south.", "PER", "CVL"),
+    ("Egyptian warships", "2021-09-01", "Egyptian warships joined the exercise off Alexandria.", "EGY", "MIL"),
+    ("three Turkish drones", "2020-10-02", "Three Turkish drones struck positions in the north.", "TUR", "MIL"),
+    ("Thai farmers", "2020-02-10", "Thai farmers rallied against the drought plan.", "THA", "AGR"),
+    ("Indonesian students", "2019-09-24", "Indonesian students marched on parliament in Jakarta.", "IDN", "EDU"),
+    ("Iraq's interim government", "2004-07-01", "Iraq's interim government took office.", "IRQ", "GOV"),
+    ("Rebels in the Ivory Coast", "2003-01-15", "Rebels in the Ivory Coast rejected the offer.", "CIV", "REB"),
+    ("Security forces in Guinea", "2009-09-28", "Security forces in Guinea opened fire on a rally.", "GIN", "COP"),
+    ("Chilean judges", "2019-11-20", "Chilean judges ordered an inquiry.", "CHL", "JUD"),
+    ("Filipino lawmakers", "2022-05-30", "Filipino lawmakers certified the vote count.", "PHL", "LEG"),
+    ("Gomel police", "2020-09-06", "Gomel police detained a dozen marchers.", "BLR", "COP"),
+    ("Argentine farmers", "2008-05-01", "Argentine farmers extended their strike over export taxes.", "ARG", "AGR"),
+    ("Ethiopian refugees", "2020-12-01", "Ethiopian refugees crossed into Sudan.", "ETH", "REF"),
+    ("Mexican cartel", "2019-10-18", "A Mexican cartel fought troops in Culiacan.", "MEX", "CRM"),
+    ("Russian and Belarusian soldiers", "2022-02-10", "Russian and Belarusian soldiers began drills.", "RUS", "MIL"),
+    ("Vietnamese-led forces", "1979-01-07", "Vietnamese-led forces entered Phnom Penh.", "VNM", "MIL"),
+    # unknown people: title + nationality, the sentence, the agent dictionaries
+    ("Colombian Defence Minister Juan Ramirez", "2023-03-01", "Colombian Defence Minister Juan Ramirez visited Cali.",
+     "COL", "MIL"),
+    ("Ghanaian Finance Minister Kwame Mensah", "2022-11-02", "Ghanaian Finance Minister Kwame Mensah met creditors.",
+     "GHA", "GOV"),
+    ("Police Chief Ahmed Khan", "2023-01-09", "Pakistan police said Police Chief Ahmed Khan was injured.", "PAK", "COP"),
+    ("Archbishop Desmond Tutu", "1996-04-15", "Archbishop Desmond Tutu opened hearings in South Africa.", "ZAF", "REL"),
+    ("Lt. Gen. Prosper Avril", "1989-04-02", "Haiti's leader Lt. Gen. Prosper Avril survived a revolt.", "HTI", "GOV"),
+    ("Colombia's defence minister", "2023-03-01", "Colombia's defence minister visited Cali.", "COL", "MIL"),
+    # people and bodies from the Phoenix dictionaries, dated
+    ("Hamid Karzai", "2010-01-01", "Hamid Karzai met tribal elders in Kabul.", "AFG", "GOV"),
+    ("Hamid Karzai", "2020-01-01", "Hamid Karzai called for talks.", "AFG", "ELI"),
+    ("Kofi Annan", "2003-01-01", "Kofi Annan urged restraint.", None, "IGO"),
+    ("Former Peruvian President Pedro Castillo", "2024-01-01", "Former Peruvian President Pedro Castillo appeared in court.",
+     "PER", "ELI"),
+    ("Donald Trump", "2022-06-01", "Donald Trump held a rally.", "USA", "ELI"),
+    ("the UN Security Council", "2022-02-25", "Russia vetoed a draft at the UN Security Council.", None, "IGO"),
+    ("the Security Council", "2022-02-25", "Russia vetoed a draft at the Security Council.", None, "IGO"),
+    ("the European Community", "1985-06-01", "The European Community agreed on a new budget.", None, "IGO"),
+    ("Bosnian Serbs", "1995-07-11", "Bosnian Serbs overran the enclave.", "BIH", None),
+]
+
+
+@pytest.mark.parametrize("text,date,context,country,sector", WIRE, ids=[f"{w[0]}@{w[1]}" for w in WIRE])
+def test_wire_mentions(resolver, text, date, context, country, sector):
+    res = resolver.resolve(text, date=date, context=context)
+    assert res is not None, text
+    assert res.actor.country == country, (text, res.to_json())
+    assert res.actor.sector == sector, (text, res.to_json())
+
+
+def test_wire_set_size():
+    assert len(WIRE) >= 40
+    assert len({w[3] for w in WIRE if w[3]}) >= 30
+
+
+def test_unknown_person_says_it_was_inferred(resolver):
+    res = resolver.resolve("Colombian Defence Minister Juan Ramirez", "2023-03-01")
+    assert res.actor.kind == "person" and res.actor.actor_id == "juan-ramirez"
+    assert res.basis == "title+name" and "inferred" in res.note and "Colombian" in res.note
+    res = resolver.resolve("two Chinese warplanes", "2023-04-08")
+    assert "composed" in res.note and "Chinese" in res.note and "warplanes" in res.note
+
+
+def test_coordination_names_the_second_country(resolver):
+    res = resolver.resolve("Russian and Belarusian soldiers", "2022-02-10")
+    assert res.actor.country == "RUS" and "BLR" in res.note
+
+
+def test_name_quality(resolver):
+    assert resolver.resolve("King's Cross", "2017-06-01") is None
+    assert resolver.resolve("King’s Cross", "2017-06-01") is None
+    res = resolver.resolve("the Russian foreign ministry spokesman Ivan Petrov", "2023-01-01")
+    assert res.actor.role and "spokesman" in res.actor.role and "pokesman" not in res.actor.role.replace("spokesman", "")
+    res = resolver.resolve("Police Minister Anna Berg", "2023-01-01", "Sweden tightened gun laws, Police Minister Anna Berg said.")
+    assert res.actor.country == "SWE"
+
+
+def test_phoenix_open_ended_roles_end_at_vintage(kb):
+    for r in kb.people["hamid-karzai"].roles:
+        assert r.end is not None and r.end <= "2015-01-01" or r.sector not in ("GOV", "MIL"), r
+    assert any("vintage" in r.note for r in kb.roles if r.source.startswith(PHOENIX_SOURCE))
+
+
+def test_project_rows_win(kb):
+    # a person the project knows keeps the project's rows only
+    assert not any(r.source.startswith(PHOENIX_SOURCE) for r in kb.people["vladimir-putin"].roles)
+    assert not kb.people["vladimir-putin"].phoenix
+    # no Phoenix organisation takes a name the project uses
+    for e in kb.lookup("the Security Council"):
+        assert e.actor_id == "UNSC"
+    phoenix_orgs = [o for o in kb.orgs.values() if o.source.startswith(PHOENIX_SOURCE)]
+    assert len(phoenix_orgs) > 5000
+    # the phrase matcher sees the project's own rows only
+    assert not any(aid in kb.orgs and kb.orgs[aid].source.startswith(PHOENIX_SOURCE)
+                   for _, aid, _ in kb.surface_forms())
+
+
+def test_agents_table(kb):
+    assert kb.agents["police"].sector == "COP"
+    assert kb.agents["farmers"].sector == "AGR"
+    assert kb.agents["ministry of mines"].sector == "GOV"
+    assert kb.agents["protesters"].sector == "CVL"          # the project's row over Phoenix's OPP
+
+
+def test_precomputed_keys_match_name_key(kb):
+    import csv
+    from importlib import resources
+    path = resources.files("detente.annotate.actors").joinpath("data").joinpath("phoenix").joinpath("people.csv")
+    rows = csv.DictReader(line for line in path.read_text("utf-8").splitlines() if not line.startswith("#"))
+    for i, r in enumerate(rows):
+        if i % 500 == 0:
+            assert r["keys"].split("|")[0] == name_key(r["name"]), r["name"]
+
+
+def test_derived_tables_carry_the_licence():
+    from importlib import resources
+    base = resources.files("detente.annotate.actors").joinpath("data").joinpath("phoenix")
+    assert "MIT License" in base.joinpath("LICENSE-petrarch2.txt").read_text("utf-8")
+    for name in ("people.csv", "roles.csv", "organisations.csv", "places.csv", "agents.csv"):
+        head = base.joinpath(name).read_text("utf-8")[:2000]
+        assert head.startswith("# Derived from PETRARCH2/Phoenix") and "do not edit" in head and "MIT" in head
+
+
+def test_cold_load_under_two_seconds():
+    code = "import time; t=time.time(); from detente.annotate.actors.kb import KnowledgeBase; KnowledgeBase.load(); print(time.time()-t)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(out.stdout.strip()) < 2.0
