@@ -59,17 +59,47 @@ def run(inputs: List[str] = typer.Argument(..., help="Files, folders, globs, or 
 
 
 @app.command()
-def actor(text: str = typer.Argument(..., help='A name or description, e.g. "the Russian foreign minister".'),
+def actor(text: Optional[str] = typer.Argument(None, help='A name or description, e.g. "the Russian foreign minister".'),
           date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD: resolve the role held at this date."),
-          context: Optional[str] = typer.Option(None, "--context", help="The sentence the mention stands in.")):
-    """Resolve one actor mention and print the resolution as JSON."""
+          context: Optional[str] = typer.Option(None, "--context", help="The sentence the mention stands in."),
+          jsonl: Optional[str] = typer.Option(None, "--jsonl", help='A JSONL file (or - for stdin) of '
+                                              '{"text", "context", "date"} lines: one JSON line out per line in.')):
+    """Resolve one actor mention and print the resolution as JSON (or many, one per line, with --jsonl)."""
     from detente.annotate.actors.resolver import ActorResolver
 
+    if jsonl is not None:
+        if jsonl != "-" and not Path(jsonl).is_file():
+            raise typer.BadParameter(f"no such file: {jsonl}")
+        _actor_jsonl(ActorResolver(), sys.stdin if jsonl == "-" else open(jsonl, encoding="utf-8"))
+        return
+    if text is None:
+        raise typer.BadParameter("give TEXT, or --jsonl FILE")
     resolution = ActorResolver().resolve(text, date=date, context=context)
     if resolution is None:
         typer.echo(json.dumps({"text": text, "actor_id": None, "note": "no actor found"}))
         raise typer.Exit(1)
     typer.echo(json.dumps(resolution.to_json(), ensure_ascii=False, indent=2))
+
+
+def _actor_jsonl(resolver, lines) -> None:
+    """One output line per input line, in order; a bad line answers with its error instead of stopping the batch."""
+    with lines:
+        for n, line in enumerate(lines, 1):
+            try:
+                if not line.strip():
+                    raise ValueError("empty line")
+                row = json.loads(line)
+                if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
+                    raise ValueError('needs an object with a non-empty "text"')
+                text = row["text"]
+                for key in ("context", "date"):
+                    if row.get(key) is not None and not isinstance(row[key], str):
+                        raise ValueError(f'"{key}" must be a string or null')
+                resolution = resolver.resolve(text, date=row.get("date"), context=row.get("context"))
+                out = resolution.to_json() if resolution else {"text": text, "actor_id": None, "note": "no actor found"}
+            except Exception as e:  # one bad line (or resolver bug) must not lose the others' positions
+                out = {"line": n, "error": f"{type(e).__name__}: {e}"}
+            typer.echo(json.dumps(out, ensure_ascii=False))
 
 
 @app.command("eval")

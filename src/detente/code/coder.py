@@ -169,25 +169,27 @@ class Coder:
         for f in cands:
             if not f.pattern.frame or f.absorbed:
                 continue
+            # an obligation ("said China must drop barriers") frames the clause its modal sits in
+            top = f.trigger.head if f.pattern.pos == "AUX" else f.trigger
             # the frame's own complement only: not its subjects, nor adjuncts ("agreed ... in a deal brokered by
             # China after four days of talks": the talks are an event of their own)
-            subj_toks = {t.i for ch in f.trigger.children if (ch.dep_ in FRAME_SKIP and not _infinitive(ch)) or (
+            subj_toks = {t.i for ch in top.children if (ch.dep_ in FRAME_SKIP and not _infinitive(ch)) or (
                 ch.dep_ == "prep" and ch.lower_ not in FRAME_PREPS) for t in ch.subtree}
             # "ordered Israel to take measures ..., in the case brought by X, which had asked ...": a relative clause
             # describes a noun; it is not what the frame frames
-            subj_toks |= {t.i for r in f.trigger.subtree if r.dep_ == "relcl" and r is not f.trigger for t in r.subtree}
+            subj_toks |= {t.i for r in top.subtree if r.dep_ == "relcl" and r is not top for t in r.subtree}
             # "agreed to restore relations in a deal brokered by China": an adjunct deeper down is not the content
             # ("agreed to take part in talks" keeps the talks: a pobj that is itself an event is the content)
             # "agreed to widen sanctions, accusing X of ...", "refused ..., prompting Y to order tariffs": a participle
             # clause tells another act, not what the frame frames
             triggers = {c.i for c in cands}
-            subj_toks |= {t.i for r in f.trigger.subtree if r.dep_ == "advcl" and r.tag_ == "VBG" and r is not f.trigger
+            subj_toks |= {t.i for r in top.subtree if r.dep_ == "advcl" and r.tag_ == "VBG" and r is not top
                           and (r.i in triggers or r.lemma_.lower() in self.d.words["causative_verbs"])
                           and not any(m.dep_ == "mark" for m in r.children) for t in r.subtree}
-            subj_toks |= {t.i for r in f.trigger.subtree if r.dep_ == "prep" and r.head is not f.trigger
+            subj_toks |= {t.i for r in top.subtree if r.dep_ == "prep" and r.head is not top
                           and r.lower_ in ("in", "under", "after", "before", "during", "amid", "following")
                           and not any(o.i in triggers for o in pobjs(r)) for t in r.subtree}
-            inner = [c for c in cands if c is not f and c.i in {t.i for t in f.trigger.subtree} - subj_toks]
+            inner = [c for c in cands if c is not f and c.i in {t.i for t in top.subtree} - subj_toks]
             if f.pattern.frame == "vow" and any(t.lemma_.lower() in self.d.words["retribution_words"] or
                                                 t.lower_ in self.d.words["retribution_words"]
                                                 for t in f.trigger.subtree if t.i not in subj_toks):
@@ -406,6 +408,8 @@ class Coder:
             targets, sources = sources[:1], [c.speaker]
         if not sources:
             return []
+        if cameo_code[:2] in ("18", "19") and all(x.actor.sector == "CVL" for x in sources):
+            cameo_code = "145"  # protesters who attack an embassy riot (CAMEO 145), they do not wage war
         mode = aux_mode(c, self.d.words, roots)
         if refused:
             mode = None

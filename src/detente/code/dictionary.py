@@ -22,7 +22,8 @@ DATA = Path(__file__).parent / "data"
 
 # Roles tried when a row leaves source/target empty: a verb's actor is its subject; a noun's actors sit in
 # its possessive, its modifiers ("Russian-US summit"), "between X and Y", "by X", or the governing subject.
-DEFAULT_SOURCE = {"VERB": ("subj",), "NOUN": ("poss", "compound", "between", "by", "subj"), "ADJ": ("speaker",)}
+DEFAULT_SOURCE = {"VERB": ("subj",), "NOUN": ("poss", "compound", "between", "by", "subj"), "ADJ": ("speaker",),
+                  "AUX": ("speaker",)}
 
 
 @dataclass(frozen=True)

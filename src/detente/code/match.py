@@ -160,12 +160,16 @@ class Matcher:
         options = []
         if pos in ("VERB", "NOUN", "PROPN"):
             options = self.d.lookup(lemma, "NOUN" if pos in ("NOUN", "PROPN") else "VERB")
+        if pos == "AUX" and self._reported_obligation(tok):
+            options = self.d.lookup(lemma, "AUX")
         if pos in ("ADJ", "VERB"):  # "was encouraging" is tagged either way
             options = options + [p for p in self.d.lookup(tok.lower_, "ADJ") + self.d.lookup(lemma, "ADJ")
                                  if pos == "ADJ" or tok.tag_ in ("VBG", "VBN")]
         own = any(p.origin == "detente" for p in options)
         for p in sorted(options, key=lambda p: (p.origin != "detente", not p.needs)):
             if p.slots is not None:
+                if tok.dep_ in ("amod", "compound", "nmod"):
+                    continue  # "the defeated party": a participle describing a noun tells no act
                 # PETRARCH's patterns: a bare verb's default code only where Detente has no pattern of its own
                 needed = fits(tok, p.slots) if p.slots.specificity else (tok if not (own or _complemented(tok)) else None)
                 if needed is None:
@@ -190,6 +194,12 @@ class Matcher:
                 c.anchors.add(gov.i)
             return c
         return None
+
+    def _reported_obligation(self, tok) -> bool:
+        """"declared that China must drop barriers": a modal of obligation in a clause someone states, not negated."""
+        clause = tok.head
+        return tok.dep_ == "aux" and clause.dep_ == "ccomp" and clause.head.lemma_.lower() in self.w["reporting"] \
+            and not any(ch.dep_ == "neg" for ch in clause.children)
 
     def _near(self, tok) -> list:
         out = []
@@ -278,6 +288,9 @@ class Matcher:
             return out
         if role == "speaker":
             return [c.speaker] if c.speaker is not None else []
+        if role == "clause_subj":
+            # the one a modal puts under obligation: the subject of the modal's own clause
+            return [p for s in self.subjects(tok.head) for p in parties.phrase(s, exclude)]
         if role == "obj":
             out = []
             passive = is_passive(tok)

@@ -21,7 +21,7 @@ TITLE_HEADS = frozenset({"commander", "general", "founder", "member", "governor"
                          "deputy", "director", "adviser", "advisor", "general-secretary", "secretary-general"})
 QUANTITY_NOUNS = frozenset({"number", "group", "dozen", "dozens", "some", "part", "series", "couple", "majority", "hundreds",
                             "most", "many", "all", "several", "half", "round", "few", "each", "any",
-                            "thousands", "tens", "scores", "members", "rest"})
+                            "thousands", "thousand", "tens", "scores", "rest"})
 
 
 # What may stand between the members of a list of sides: "Poland and Bulgaria", "Turkey and northern Syria",
@@ -64,6 +64,13 @@ def faction(actor: Actor) -> str:
     """The side for telling two parties apart: its state, except that a non-state group is a side of its own
     ("the Ethiopian government and Tigrayan forces signed a deal" has two sides, both Ethiopian)."""
     return f"{side(actor)}/{actor.actor_id}" if non_state(actor) else side(actor)
+
+
+@lru_cache(maxsize=1)
+def _agent_nouns() -> frozenset:
+    """The knowledge base's one-word agent nouns ("activist", "student", "doctor"): people by what they are."""
+    from detente.annotate.actors.kb import KnowledgeBase
+    return frozenset(k for k in KnowledgeBase.load().agents if " " not in k)
 
 
 @lru_cache(maxsize=None)
@@ -255,10 +262,12 @@ class Parties:
                 if ap.dep_ == "appos" and ap.lemma_.lower() in ROLE_HEADS | TITLE_HEADS:
                     found.extend(q for pp in ap.children if pp.dep_ == "prep" and pp.lower_ == "of"
                                  for g in pp.children if g.dep_ == "pobj" for q in self.phrase(g, exclude, False))
-        if not found and tok.pos_ in ("NOUN", "PROPN") and tok.lemma_.lower() in self.dictionary.words.get("member_nouns", ()):
-            # "delegations from Russia and the United States", "officials of both countries"
+        if not found and tok.pos_ in ("NOUN", "PROPN") and (tok.lemma_.lower() in self.dictionary.words.get("member_nouns", ())
+                                                            or tok.lemma_.lower() in _agent_nouns()):
+            # "delegations from Russia and the United States", "officials of both countries", "activists from the
+            # Fatah party", "students throughout Indonesia": people named by what they are, placed by where from
             for ch in tok.children:
-                if ch.dep_ == "prep" and ch.lower_ in ("from", "of"):
+                if ch.dep_ == "prep" and ch.lower_ in ("from", "of", "throughout"):
                     for g in ch.children:
                         if g.dep_ == "pobj":
                             found.extend(self.phrase(g, exclude, True))
