@@ -256,6 +256,8 @@ class Coder:
 
     def _events(self, a: Annotation, s: Sentence, c: Candidate, cands, roots, parties: Parties, last_dyad) -> list[Event]:
         p = c.pattern
+        if p.pos == "AUX" and c.target_role != "clause_subj":
+            return []  # "these issues must be approached": an obligation on no one named is no demand
         if p.trigger == "call" and p.cameo == "041" and p.pos == "VERB" and not _plain_call(c.trigger):
             return []
         sources, targets = list(c.sources), list(c.targets)
