@@ -14,6 +14,7 @@ from typing import Optional
 from detente.evaluate.gold import (PLOVER_TYPES, expected_plover, gold_inputs, gold_kind, gold_to_input, load_jsonl,
                                    valid_date, validate_gold)
 from detente.evaluate.gsr import gsr_to_input, is_gsr, score_gsr
+from detente.evaluate.actors import is_actor_gold, score_actors, validate_actor_gold
 from detente.evaluate.report import PartScore, Report
 from detente.evaluate.score import score, write_report
 
@@ -33,6 +34,10 @@ def run_eval(gold_path: Path, out_dir: Path, workers: Optional[int] = None) -> R
 
     gold_path, out_dir = Path(gold_path), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if is_actor_gold(gold_path):  # mentions only: one resolver in-process, no pipeline run
+        report = score_actors(gold_path)
+        write_report(report, out_dir / "eval.json")
+        return report
     if is_gsr(gold_path):
         run_pipeline([str(gsr_to_input(gold_path, out_dir / "input"))], out_dir, workers=workers)
         report = score_gsr(out_dir, gold_path)
