@@ -165,7 +165,6 @@ class MentionFinder:
         self.resolver = resolver
         self._surfaces = list(surface_forms) if surface_forms is not None else []
         self._matcher = None
-        self._agents: Optional[dict[str, str]] = None
 
     # -- knowledge-base phrase matcher, built on first use with the document's vocab
     def _phrase_matcher(self, vocab):
@@ -525,19 +524,12 @@ class MentionFinder:
                     candidates.append((TITLE, sdoc[i - 1].idx, noun.idx + len(noun), state, "metonym"))
 
     # -- groups: "Russian forces", "60 American diplomats", "US banks", "his own intelligence agencies"
-    def _agent_nouns(self) -> dict[str, str]:
-        """One-word agent nouns of the knowledge base (Phoenix's and the project's: "police", "farmers",
-        "warplanes") -> sector; the project's own group nouns win."""
-        if self._agents is None:
-            kb = getattr(self.resolver, "kb", None)
-            agents = getattr(kb, "agents", None) or {}
-            self._agents = {k: a.sector for k, a in agents.items() if " " not in k and a.sector}
-        return self._agents
-
     def _groups(self, sdoc, index, resolve, candidates, reserved, descriptions):
         mods, counted = group_modifiers(), count_group_nouns()
         own_nouns = group_nouns()
-        nouns = {**self._agent_nouns(), **own_nouns}
+        # the knowledge base's agent nouns ("police", "farmers", "warplanes") too; the project's group nouns win
+        kb = getattr(self.resolver, "kb", None)
+        nouns = {**(kb.word_agents if kb is not None else {}), **own_nouns}
         nations = {}  # token index after a nationality word or state name -> its first token
         for ent in sdoc.ents:
             if ent.label_ in _NATION_LABELS:
@@ -748,9 +740,7 @@ class MentionFinder:
     # -- 4. named entities
     def _entities(self, sdoc, index, resolve, candidates, surface_hits):
         for ent in sdoc.ents:
-            # "Palestinians", "Iraqi Kurds", "ethnic Albanians": a people named by a plural noun acts as its state
-            people = ent.label_ == "NORP" and ent[-1].tag_ in ("NNPS", "NNS") and not (
-                ent.end < len(sdoc) and sdoc[ent.end].tag_.startswith("NN"))
+            people = _names_a_people(sdoc, ent)  # "Palestinians", "Iraqi Kurds": a people acts as its state
             if ent.label_ not in NER_LABELS and not people:
                 continue
             first = ent.start_char
@@ -874,17 +864,20 @@ def _dateline(sdoc, s: int, e: int) -> bool:
     return span.text.isupper() and len(span.text) > 3 and starts_line and e < len(sdoc) and sdoc[e].text == ","
 
 
+def _names_a_people(sdoc, ent) -> bool:
+    """"Palestinians", "ethnic Albanians": a nationality as a plural noun that ends its phrase names a people,
+    not a quality of the noun after it."""
+    return ent.label_ == "NORP" and ent[-1].tag_ in ("NNPS", "NNS") and not (
+        ent.end < len(sdoc) and sdoc[ent.end].tag_.startswith("NN"))
+
+
 def _nationality_adjectives(sdoc) -> set[tuple[int, int]]:
     """Spans of nationality words used as adjectives: NORP entities and adjective-tagged tokens."""
-    # "Palestinians", "ethnic Albanians" (a plural noun that ends the phrase) name a people, not a quality
-    adjectival = [e for e in sdoc.ents if e.label_ == "NORP" and not (
-        e[-1].tag_ in ("NNPS", "NNS") and not (e.end < len(sdoc) and sdoc[e.end].tag_.startswith("NN")))]
+    adjectival = [e for e in sdoc.ents if e.label_ == "NORP" and not _names_a_people(sdoc, e)]
     spans = {(e.start_char, e.end_char) for e in adjectival}
     spans.update((t.idx, t.idx + len(t)) for t in sdoc if t.tag_ == "JJ" and t.ent_type_ in _NATION_LABELS)
     for e in adjectival:  # "Russian-American": each part too
-        if e.label_ == "NORP":
-            for t in e:
-                spans.add((t.idx, t.idx + len(t)))
+        spans.update((t.idx, t.idx + len(t)) for t in e)
     return spans
 
 

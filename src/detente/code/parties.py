@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional
 
+from detente.annotate.actors.kb import KnowledgeBase
 from detente.types import Actor, Annotation, Mention, Sentence
 
 from .dictionary import Dictionary
@@ -64,13 +65,6 @@ def faction(actor: Actor) -> str:
     """The side for telling two parties apart: its state, except that a non-state group is a side of its own
     ("the Ethiopian government and Tigrayan forces signed a deal" has two sides, both Ethiopian)."""
     return f"{side(actor)}/{actor.actor_id}" if non_state(actor) else side(actor)
-
-
-@lru_cache(maxsize=1)
-def _agent_nouns() -> frozenset:
-    """The knowledge base's one-word agent nouns ("activist", "student", "doctor"): people by what they are."""
-    from detente.annotate.actors.kb import KnowledgeBase
-    return frozenset(k for k in KnowledgeBase.load().agents if " " not in k)
 
 
 @lru_cache(maxsize=None)
@@ -263,7 +257,7 @@ class Parties:
                     found.extend(q for pp in ap.children if pp.dep_ == "prep" and pp.lower_ == "of"
                                  for g in pp.children if g.dep_ == "pobj" for q in self.phrase(g, exclude, False))
         if not found and tok.pos_ in ("NOUN", "PROPN") and (tok.lemma_.lower() in self.dictionary.words.get("member_nouns", ())
-                                                            or tok.lemma_.lower() in _agent_nouns()):
+                                                            or tok.lemma_.lower() in KnowledgeBase.load().word_agents):
             # "delegations from Russia and the United States", "officials of both countries", "activists from the
             # Fatah party", "students throughout Indonesia": people named by what they are, placed by where from
             for ch in tok.children:

@@ -19,7 +19,8 @@ from detente.evaluate.report import PartScore, Report
 from detente.evaluate.score import score, write_report
 
 __all__ = ["score", "gold_to_input", "gold_inputs", "run_eval", "validate_gold", "Report", "PartScore",
-           "DEFAULT_THRESHOLDS", "is_gsr", "score_gsr", "gsr_to_input", "PLOVER_TYPES", "expected_plover", "gold_kind", "load_jsonl", "valid_date"]
+           "DEFAULT_THRESHOLDS", "is_gsr", "score_gsr", "gsr_to_input",
+           "is_actor_gold", "score_actors", "validate_actor_gold", "PLOVER_TYPES", "expected_plover", "gold_kind", "load_jsonl", "valid_date"]
 
 # Suggested floors per kind of gold file (the CLI passes its own; `make eval` uses events.f1/precision).
 DEFAULT_THRESHOLDS = {
@@ -36,15 +37,11 @@ def run_eval(gold_path: Path, out_dir: Path, workers: Optional[int] = None) -> R
     out_dir.mkdir(parents=True, exist_ok=True)
     if is_actor_gold(gold_path):  # mentions only: one resolver in-process, no pipeline run
         report = score_actors(gold_path)
-        write_report(report, out_dir / "eval.json")
-        return report
-    if is_gsr(gold_path):
+    elif is_gsr(gold_path):
         run_pipeline([str(gsr_to_input(gold_path, out_dir / "input"))], out_dir, workers=workers)
         report = score_gsr(out_dir, gold_path)
-        write_report(report, out_dir / "eval.json")
-        return report
-    inputs = gold_inputs(gold_path, out_dir / "input")
-    run_pipeline(inputs, out_dir, workers=workers)
-    report = score(out_dir, gold_path)
+    else:
+        run_pipeline(gold_inputs(gold_path, out_dir / "input"), out_dir, workers=workers)
+        report = score(out_dir, gold_path)
     write_report(report, out_dir / "eval.json")
     return report

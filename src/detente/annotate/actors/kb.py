@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterable, Iterator, Optional
 
@@ -322,6 +322,11 @@ class KnowledgeBase:
             self._add(f"{toks[0]} {toks[-1]}", Entry(p.actor_id, "person", "alias"))
         for s in self._surnames_of(p):
             self.surnames[name_key(s)].add(p.actor_id)
+
+    @cached_property
+    def word_agents(self) -> dict[str, str]:
+        """One-word agent nouns -> sector ("police" -> COP, "farmers" -> AGR): the nouns a phrase can end in."""
+        return {k: a.sector for k, a in self.agents.items() if " " not in k and a.sector}
 
     def _load_agents(self, name: str) -> None:
         """Agent nouns; the first table loaded wins a noun (the project's own before Phoenix's)."""
