@@ -1,15 +1,11 @@
-"""Load the annotate stage's word lists from data/ (one place, cached)."""
+"""The annotate stage's readings of its word lists, which live in the shared lexicon (detente/lexicon/data)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
-
-def _rows(name: str) -> list[list[str]]:
-    text = resources.files("detente.annotate").joinpath("data", name).read_text(encoding="utf-8")
-    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+from detente.lexicon import table, words
 
 
 @dataclass(frozen=True)
@@ -31,53 +27,53 @@ class RoleNoun:
 
 @lru_cache(maxsize=1)
 def reporting_cues() -> dict[tuple[str, ...], str]:
-    return {tuple(r[0].split()): r[1].strip() for r in _rows("reporting_verbs.tsv")}
+    return {tuple(r["cue"].split()): r["kind"] for r in table("reporting_verbs")}
 
 
 @lru_cache(maxsize=1)
 def pronouns() -> dict[str, tuple[str, str]]:
-    return {r[0].strip(): (r[1].strip(), r[2].strip()) for r in _rows("pronouns.tsv")}
+    return {r["pronoun"]: (r["gender"], r["refers_to"]) for r in table("pronouns")}
 
 
 @lru_cache(maxsize=1)
 def role_nouns() -> tuple[RoleNoun, ...]:
     out = []
-    for r in _rows("role_nouns.tsv"):
-        sectors = () if r[2].strip() == "-" else tuple(r[2].strip().split("|"))
-        out.append(RoleNoun(tuple(r[0].split()), tuple(r[1].strip().split("|")), sectors))
+    for r in table("role_nouns"):
+        sectors = () if r["sectors"] == "-" else tuple(r["sectors"].split("|"))
+        out.append(RoleNoun(tuple(r["phrase"].split()), tuple(r["keywords"].split("|")), sectors))
     return tuple(sorted(out, key=lambda n: -len(n.phrase)))  # longest phrase first
 
 
 @lru_cache(maxsize=1)
 def description_modifiers() -> frozenset[str]:
-    return frozenset(r[0].strip() for r in _rows("description_modifiers.txt"))
+    return words("description_modifiers")
 
 
 @lru_cache(maxsize=1)
 def metonym_nouns() -> frozenset[str]:
-    return frozenset(r[0].strip() for r in _rows("metonym_nouns.txt"))
+    return words("metonym_nouns")
 
 
 @lru_cache(maxsize=1)
 def institution_keys() -> dict[str, str]:
-    return {r[0].strip(): r[1].strip() for r in _rows("institutions.tsv")}
+    return {r["word"]: r["key"] for r in table("institutions")}
 
 
 @lru_cache(maxsize=1)
 def group_nouns() -> dict[str, str]:
     """noun -> sector: "forces" -> MIL, "diplomat" -> DIP (group_nouns.tsv)."""
-    return {r[0].strip(): r[1].strip() for r in _rows("group_nouns.tsv")}
+    return {r["noun"]: r["sector"] for r in table("group_nouns")}
 
 
 @lru_cache(maxsize=1)
 def count_group_nouns() -> frozenset[str]:
     """Group nouns naming one member ("diplomat"): only their plural is a group."""
-    return frozenset(r[0].strip() for r in _rows("group_nouns.tsv") if len(r) > 2 and r[2].strip() == "count")
+    return frozenset(r["noun"] for r in table("group_nouns") if r["count"] == "count")
 
 
 @lru_cache(maxsize=1)
 def group_modifiers() -> frozenset[str]:
-    return frozenset(r[0].strip() for r in _rows("group_modifiers.txt"))
+    return words("group_modifiers")
 
 
 @dataclass(frozen=True)
@@ -100,18 +96,18 @@ class Anaphor:
 @lru_cache(maxsize=1)
 def anaphors() -> dict[str, Anaphor]:
     out = {}
-    for r in _rows("anaphors.tsv"):
-        ids = frozenset() if r[1].strip() == "-" else frozenset(r[1].strip().split("|"))
-        how = r[2].strip() if len(r) > 2 else "-"
+    for r in table("anaphors"):
+        ids = frozenset() if r["referents"] == "-" else frozenset(r["referents"].split("|"))
+        how = r["also"]
         sector = how.split("=", 1)[1] if how.startswith("sector=") else None
-        out[r[0].strip()] = Anaphor(r[0].strip(), ids, how == "name", sector)
+        out[r["noun"]] = Anaphor(r["noun"], ids, how == "name", sector)
     return out
 
 
 @lru_cache(maxsize=1)
 def place_words() -> dict[str, str]:
     """word -> "prep" | "motion" (place_prepositions.tsv)."""
-    return {r[0].strip(): r[1].strip() for r in _rows("place_prepositions.tsv")}
+    return {r["word"]: r["kind"] for r in table("place_prepositions")}
 
 
 @dataclass(frozen=True)
@@ -125,9 +121,9 @@ class CrowdNoun:
 def crowd_nouns() -> tuple[CrowdNoun, ...]:
     """Crowds and unnamed groups that take the state of their place (crowd_nouns.tsv), longest first."""
     out = []
-    for r in _rows("crowd_nouns.tsv"):
-        mods = frozenset() if len(r) < 3 or r[2].strip() == "-" else frozenset(r[2].strip().split("|"))
-        out.append(CrowdNoun(tuple(r[0].strip().split()), r[1].strip(), mods))
+    for r in table("crowd_nouns"):
+        mods = frozenset() if r["modifiers"] == "-" else frozenset(r["modifiers"].split("|"))
+        out.append(CrowdNoun(tuple(r["noun"].split()), r["sector"], mods))
     return tuple(sorted(out, key=lambda c: -len(c.words)))
 
 
@@ -138,3 +134,8 @@ def crowd_nouns_by_first_word() -> dict[str, tuple[CrowdNoun, ...]]:
     for c in crowd_nouns():
         index.setdefault(c.words[0], []).append(c)
     return {word: tuple(entries) for word, entries in index.items()}
+
+
+@lru_cache(maxsize=1)
+def lemma_fixes() -> dict[str, str]:
+    return {r["form"]: r["lemma"] for r in table("lemma_fixes")}

@@ -24,6 +24,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
+from detente import lexicon
 from detente.annotate.lexicons import (RoleNoun, anaphors, count_group_nouns, crowd_nouns_by_first_word,
                                        description_modifiers, group_modifiers, group_nouns, institution_keys,
                                        metonym_nouns, place_words, role_nouns)
@@ -31,13 +32,13 @@ from detente.types import Actor, Document, Mention, Sentence
 
 NER_LABELS = ("PERSON", "ORG", "GPE", "FAC")
 _NATION_LABELS = ("NORP", "GPE")
-_DEFINITE = {"the", "his", "her", "its", "their", "our"}
-_INDEFINITE = {"a", "an", "another", "one", "any", "every", "some", "no", "each", "other", "many", "several"}
+_DEFINITE = lexicon.words("definite_determiners")
+_INDEFINITE = lexicon.words("indefinite_determiners")
 _COMPLEMENT = {"to", "of", "for", "at", "in"}
 _POSSESSIVE = {"'s", "’s"}
 _POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "its": "n"}
-_NAME_ONLY_MODIFIERS = {"former", "ex", "late"}   # "the former FBI director Robert Mueller": only with a name
-_HEAD_NOUNS = {"administration", "government", "cabinet"}
+_NAME_ONLY_MODIFIERS = lexicon.words("name_only_modifiers")   # "the former FBI director Robert Mueller": only with a name
+_HEAD_NOUNS = lexicon.words("government_nouns")
 # words that open a new clause: a crowd's place must be named inside its own clause
 _CLAUSE_WORDS = {"as", "while", "after", "before", "when", "but", "because", "although", "though", "whereas", "since"}  # "the Biden administration" is the state
 MAX_NAME_TOKENS = 4
@@ -543,8 +544,11 @@ class MentionFinder:
                 continue
             if word in counted and tok.tag_ != "NNS":
                 continue  # "the top Russian diplomat" is one person: a description for coref
-            if word not in own_nouns and (word in _role_heads() or tok.tag_ not in ("NNS", "NN")):
-                continue  # an office ("the Chilean president") is a title's; a dictionary agent is a plain noun
+            if word not in own_nouns and (word in _role_heads() or tok.tag_ not in ("NNS", "NN")) and not (
+                    tok.tag_ == "NNS" and i > 0 and sdoc[i - 1].lower_ in nouns and sdoc[i - 1].lower_ not in _role_heads()):
+                # an office ("the Chilean president") is a title's; a dictionary agent is a plain noun; but "Afghan
+                # rebel leaders" are a group, the sector the agent noun before them gives
+                continue
             if any(s <= tok.idx < e for s, e in reserved):
                 continue
             # a noun modifying a further noun ("Russian military drills") is not the group
@@ -555,7 +559,9 @@ class MentionFinder:
                 continue  # "military officials": the last noun makes the group
             sector = nouns[word]
             k = i - 1
-            while k >= 0 and k >= i - 5 and (sdoc[k].lower_ in mods or _compound_modifier(sdoc, k)):
+            while k >= 0 and k >= i - 5 and (sdoc[k].lower_ in mods or _compound_modifier(sdoc, k) or (
+                    # "Palestinian suicide bombers", "Afghan rebel leaders": a common noun naming the kind of group
+                    sdoc[k].tag_ == "NN" and not _capitalised(sdoc[k]) and all(sdoc[j].tag_.startswith("NN") for j in range(k, i)))):
                 if sdoc[k].lower_ in nouns:
                     sector = nouns[sdoc[k].lower_]
                 k -= 1
@@ -569,7 +575,8 @@ class MentionFinder:
                 k -= 1
             first = nations.get(k + 1)
             if first is None and _capitalised(sdoc[k]) and not sdoc[k].is_punct:
-                first = k if (k == 0 or not _capitalised(sdoc[k - 1])) else None
+                # "Two Palestinian bombers" at the start of a sentence: a capitalised number is not part of a name
+                first = k if (k == 0 or not _capitalised(sdoc[k - 1]) or sdoc[k - 1].pos_ in ("NUM", "DET")) else None
             if first is not None:
                 nation = sdoc[first:k + 1]
                 state = _actor(resolve(nation.text))
@@ -762,8 +769,7 @@ class MentionFinder:
 
 # Nouns after a company's name that make it an attribute of a thing, not an actor ("the SWIFT messaging system",
 # "Gazprom shares", "the Huawei app")
-_THING_NOUNS = {"system", "network", "messaging", "platform", "pipeline", "pipelines", "app", "shares", "stock", "stocks",
-                "bonds", "products", "equipment", "phones", "handsets"}
+_THING_NOUNS = lexicon.words("thing_nouns")
 _EVENT_LABELS = {"EVENT", "LAW", "WORK_OF_ART", "PRODUCT"}
 
 

@@ -18,10 +18,23 @@ from spacy.tokens import Doc, Span
 
 from detente.settings import NLP_BATCH_SIZE, SPACY_MODEL
 
+from .lexicons import lemma_fixes
+
+
+@spacy.Language.component("detente_lemma_fixes")
+def _fix_lemmas(doc: Doc) -> Doc:
+    """Put right the verb lemmas the model's lemmatizer gets wrong ("staged" -> "stag"), which no pattern would match."""
+    fixes = lemma_fixes()
+    for t in doc:
+        if t.pos_ == "VERB" and (lemma := fixes.get(t.lower_)) is not None:
+            t.lemma_ = lemma
+    return doc
+
 
 @lru_cache(maxsize=1)
 def light() -> "spacy.language.Language":
     nlp = spacy.load(SPACY_MODEL)
+    nlp.add_pipe("detente_lemma_fixes", after="lemmatizer")
     nlp.disable_pipe("parser")
     nlp.enable_pipe("senter")
     return nlp
@@ -36,4 +49,6 @@ def parse(sentences: Iterable[Span], batch_size: int = NLP_BATCH_SIZE) -> Iterat
 
 @lru_cache(maxsize=1)
 def full() -> "spacy.language.Language":
-    return spacy.load(SPACY_MODEL)
+    nlp = spacy.load(SPACY_MODEL)
+    nlp.add_pipe("detente_lemma_fixes", after="lemmatizer")
+    return nlp

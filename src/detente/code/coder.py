@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Iterable, Iterator, Optional
 
+from detente import lexicon
 from detente.annotate import nlp
 from detente.types import Annotation, Event, Sentence
 
@@ -15,7 +16,7 @@ from .match import Candidate, Matcher, is_passive, pobjs
 from .modality import aux_mode, speculative, travelled_to
 from .ontology import cameo_table, specialize
 from .parties import Parties, Party, faction, side
-from .places import locate
+from .places import entity_text, locate, resolve_place
 
 FRAME_MAPS = {"intent": "intent_code", "intent_done": "intent_code", "request": "request_code",
               "appeal": "appeal_code", "reject": "reject_code", "threat": "threat_code", "accuse": "accuse_code"}
@@ -32,6 +33,10 @@ ADJUNCT_PLACES = frozenset({"during", "in", "at", "after", "before", "while", "a
 FRAME_SKIP = frozenset({"nsubj", "nsubjpass", "agent", "poss", "conj", "cc", "advcl", "npadvmod", "advmod", "parataxis", "punct"})
 FRAME_PREPS = frozenset({"to", "on", "upon", "for", "with", "of", "from", "including", "about", "over"})
 VERBAL_ROOTS = frozenset({"01", "02", "10", "11", "12", "13"})
+# Material acts done to a place's people or property (aid, yielding, cuts, coercion, force): with no side named,
+# the country where they happen is their target. Not meetings: "met in Geneva" is not aimed at Switzerland.
+PLACE_TARGET_ROOTS = frozenset({"07", "08", "16", "17", "18", "19", "20"})
+PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across", "throughout", "inside"})
 BASIS_WEIGHT = {"name": 0.1, "alias": 0.1, "title+name": 0.1, "description": 0.05, "metonym": 0.05,
                 "speaker": 0.05, "coref": 0.0, "context": -0.05, "demonym": 0.0, "pronoun": -0.1, "dyad": -0.15}
 
@@ -372,6 +377,10 @@ class Coder:
             home = sources[0].actor.country
             if home:
                 targets = [Party(parties.state(home), "context", -1)]
+        if not targets and sources and cameo_code[:2] in PLACE_TARGET_ROOTS:
+            # "killed 23 people in Tel Aviv", "lifted the curfew in Montenegro": an act on people or things named
+            # by no side is aimed at the country it took place in
+            targets = self._place_target(c, parties, sources)
         if not targets and p.untargeted:
             cameo_code, untargeted = p.untargeted, True  # "fired a missile" at no one named: a test, not an attack
         if cameo_code[:2] == "04" and travelled_to(c.trigger, self.d.words):
@@ -498,7 +507,7 @@ class Coder:
             conf = (0.7 if p.pos == "VERB" else 0.6 if p.pos == "NOUN" else 0.55) + (0.1 if p.needs else 0.0)
             conf += BASIS_WEIGHT.get(src.basis, 0.0) + (0.05 if tgt is not None else 0.0) + date_adj + basis_extra
             conf -= 0.1 if c.source_role in ("subj",) and p.pos == "NOUN" else 0.0
-            conf -= 0.05 if tgt is not None and tgt.basis in ("pronoun", "dyad") else 0.0
+            conf -= 0.05 if tgt is not None and tgt.basis in ("pronoun", "dyad", "place") else 0.0
             conf = round(max(0.05, min(0.99, conf)), 2)
             if conf < MIN_CONFIDENCE:
                 continue
@@ -534,6 +543,28 @@ class Coder:
                                date=when or model.date, date_text=when_text or model.date_text,
                                date_basis=basis or model.date_basis, location=None, incident_id=None))
         return [e for e in out if e.confidence >= MIN_CONFIDENCE]
+
+    def _place_target(self, c: Candidate, parties: Parties, sources: list) -> list[Party]:
+        """The country of a place phrase on the trigger or on what it acts on ("in Montenegro", "near the town of
+        Rafah"): a state named there, else a city the gazetteer knows."""
+        own = {faction(x.actor) for x in sources}
+        hosts = [c.trigger] + [ch for ch in c.trigger.children if ch.dep_ in ("dobj", "nsubjpass")]
+        for h in hosts:
+            for prep in h.children:
+                if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
+                    continue
+                for o in pobjs(prep):
+                    # "the town of Rafah", "the city of Basra": the name is one level down
+                    names = [o] + [g for pp in o.children if pp.dep_ == "prep" and pp.lower_ == "of" for g in pobjs(pp)]
+                    for n in names:
+                        states = [q for q in parties.phrase(n, conj=False) if q.actor.kind == "state"]
+                        country = states[0].actor.country if states else None
+                        if country is None and n.ent_type_ in ("GPE", "LOC"):
+                            found = resolve_place(entity_text(n))
+                            country = found.get("country") if found else None
+                        if country and faction(parties.state(country)) not in own:
+                            return [Party(parties.state(country), "place", n.i)]
+        return []
 
     def _context_target(self, a: Annotation, s: Sentence, c: Candidate, source: Party, parties: Parties, dyad,
                         sources: list = ()) -> Optional[Party]:
@@ -761,8 +792,7 @@ def _own_forces_ordered(frame, inner) -> bool:
                for o in objs)
 
 
-FORCE_NOUNS = frozenset({"military", "army", "navy", "troops", "troop", "forces", "force", "air force", "commander",
-                         "commanders", "armed forces", "soldier", "soldiers", "units", "unit"})
+FORCE_NOUNS = lexicon.words("force_nouns")
 
 
 def _court(actor) -> bool:

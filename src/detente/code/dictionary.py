@@ -3,7 +3,9 @@
 - data/patterns.csv: Detente's own verb, noun and adjective patterns;
 - data/petrarch_verbs.csv, data/petrarch_synsets.csv: PETRARCH2's verb dictionary (MIT), converted by
   build_verbs.py; its patterns are tried after Detente's own for the same word;
-- data/frames.json, data/demonyms.csv: word lists and code maps.
+- data/frames.json, data/demonyms.csv: code maps and root lists;
+- the word lists (reporting verbs, negators, support verbs, ...) in the shared lexicon (detente/lexicon/data),
+  one file per name in WORD_LISTS, read as `Dictionary.words[name]`.
 """
 from __future__ import annotations
 
@@ -14,11 +16,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from detente import settings
+from detente import lexicon, settings
 
 from .ontology import cameo_table, specialize
 
 DATA = Path(__file__).parent / "data"
+
+# The coder's word lists in the lexicon, by name: `Dictionary.words["support_verbs"]`. frames.json keeps the code
+# maps and the CAMEO root lists (context_target_roots, later_context_roots), which also land in `words`.
+WORD_LISTS = ("reporting", "speculation", "object_control", "future_words", "hypothetical_marks", "hypothetical_modals",
+              "negators", "support_verbs", "occur_verbs", "relational_nouns", "pair_nouns", "bare_intent",
+              "member_nouns", "appraisal_verbs", "meeting_nouns", "motion_verbs", "act_nouns", "approval_verbs",
+              "culprit_nouns", "retribution_words", "policy_act_nouns", "leave_verbs", "causative_verbs", "kind_nouns",
+              "hedge_words")
 
 # Roles tried when a row leaves source/target empty: a verb's actor is its subject; a noun's actors sit in
 # its possessive, its modifiers ("Russian-US summit"), "between X and Y", "by X", or the governing subject.
@@ -87,7 +97,8 @@ class Dictionary:
         # per word: own patterns first, then the most specific PETRARCH pattern first
         for options in self.by_lemma.values():
             options.sort(key=lambda p: (p.origin != "detente", -p.specificity))
-        self.words = {k: frozenset(v) for k, v in frames.items() if isinstance(v, list)}
+        self.words = {name: lexicon.words(name) for name in WORD_LISTS}
+        self.words.update((k, frozenset(v)) for k, v in frames.items() if isinstance(v, list))
 
     @property
     def triggers(self) -> frozenset:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from detente import lexicon
 from detente.types import Annotation, Quote, Sentence
 
 from .dictionary import Dictionary
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'-]*")
-PAIR_WORDS = frozenset({"they", "both", "two", "sides", "delegations", "leaders", "parties"})
-FIRST_PERSON = frozenset({"we", "us", "our", "ours", "i", "me", "my"})
+PAIR_WORDS = lexicon.words("pair_words")
+FIRST_PERSON = lexicon.words("first_person")
 
 
 IRREGULAR = {"met": "meet", "struck": "strike", "withdrew": "withdraw", "withdrawn": "withdraw", "shot": "shoot",

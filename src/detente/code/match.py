@@ -305,6 +305,11 @@ class Matcher:
                         out.extend(parties.phrase(tok.head, exclude, conj=False))
                         continue
                     found = parties.phrase(ch, exclude)
+                    if not found and ch.pos_ == "NOUN":
+                        # "shelled positions of the Palestinian forces", "attacked a camp for Congolese refugees":
+                        # a thing acted on stands for whom it belongs to or serves
+                        found = [p for pp in ch.children if pp.dep_ == "prep" and pp.lower_ in ("of", "for", "from")
+                                 for o in pobjs(pp) for p in parties.phrase(o, exclude)]
                     out.extend(found)
                     # "vetoed a resolution drafted by X and Y": the drafters are who the act is aimed at
                     out.extend(p for cl in ch.children if cl.dep_ == "acl" and cl.tag_ == "VBN"

@@ -101,7 +101,7 @@ def _reported(t, words: dict) -> bool:
     """The clause is the content of a reporting verb ("said that ...", "told X that ...", "announced ...")."""
     for _ in range(3):
         if t.dep_ in ("ccomp", "parataxis") and t.head.pos_ in ("VERB", "AUX") and (
-                t.head.lemma_.lower() in words["reporting"] or t.head.lemma_.lower() in words.get("reporting_extra", ())):
+                t.head.lemma_.lower() in words["reporting"]):
             return True
         if t.dep_ not in ("conj", "xcomp") or t.head is t:
             return False

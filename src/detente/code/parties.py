@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Optional
 
+from detente import lexicon
 from detente.annotate.actors.kb import KnowledgeBase
 from detente.types import Actor, Annotation, Mention, Sentence
 
@@ -13,16 +14,12 @@ from .dictionary import Dictionary
 
 # Dependencies that keep a modifier inside the noun phrase it modifies ("the Russian-US summit", "Ukraine's border").
 CORE = frozenset({"compound", "amod", "poss", "appos", "nmod", "flat", "det", "punct", "nummod", "case", "npadvmod"})
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her"})
-GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
-FIRST_PERSON = frozenset({"we", "us", "our", "ours", "i", "me", "my"})
-ROLE_HEADS = frozenset({"president", "minister", "secretary", "ambassador", "spokesman", "spokesperson", "envoy",
-                        "official", "diplomat", "chief", "head", "leader", "chancellor", "premier", "king"})
-TITLE_HEADS = frozenset({"commander", "general", "founder", "member", "governor", "mayor", "spokeswoman", "prime",
-                         "deputy", "director", "adviser", "advisor", "general-secretary", "secretary-general"})
-QUANTITY_NOUNS = frozenset({"number", "group", "dozen", "dozens", "some", "part", "series", "couple", "majority", "hundreds",
-                            "most", "many", "all", "several", "half", "round", "few", "each", "any",
-                            "thousands", "thousand", "tens", "scores", "rest"})
+PERSON_PRONOUNS = lexicon.words("person_pronouns")
+GROUP_PRONOUNS = lexicon.words("group_pronouns")
+FIRST_PERSON = lexicon.words("first_person")
+ROLE_HEADS = lexicon.words("role_heads")
+TITLE_HEADS = lexicon.words("title_heads")
+QUANTITY_NOUNS = lexicon.words("quantity_nouns")
 
 
 # What may stand between the members of a list of sides: "Poland and Bulgaria", "Turkey and northern Syria",
@@ -175,7 +172,7 @@ class Parties:
             return Party(s, "speaker", tok.i) if s is not None else None
         if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS:
             return self._antecedent(tok, low in PERSON_PRONOUNS, exclude)
-        country = self.dictionary.demonyms.get(low)
+        country = self.dictionary.demonyms.get(low) or (KnowledgeBase.load().demonyms.get(low) if tok.pos_ == "ADJ" else None)
         if country and tok.pos_ in ("ADJ", "PROPN", "NOUN"):
             return Party(self.state(country), "demonym", tok.i)
         return None
@@ -260,11 +257,17 @@ class Parties:
                                                             or tok.lemma_.lower() in KnowledgeBase.load().word_agents):
             # "delegations from Russia and the United States", "officials of both countries", "activists from the
             # Fatah party", "students throughout Indonesia": people named by what they are, placed by where from
+            # "rebels in the Ivory Coast", "students in Jakarta": where they are; not for soldiers or diplomats, who
+            # are often posted abroad ("troops in Syria")
+            sector = KnowledgeBase.load().word_agents.get(tok.lemma_.lower())
+            preps = ("from", "of", "throughout") if sector in ("MIL", "DIP", None) else ("from", "of", "throughout", "in")
             for ch in tok.children:
-                if ch.dep_ == "prep" and ch.lower_ in ("from", "of", "throughout"):
+                if ch.dep_ == "prep" and ch.lower_ in preps:
                     for g in ch.children:
                         if g.dep_ == "pobj":
-                            found.extend(self.phrase(g, exclude, True))
+                            # the people are of the state's country, in their own sector ("rebels" are REB)
+                            found.extend(Party(replace(q.actor, sector=sector), "description", q.i)
+                                         if sector and q.actor.kind == "state" else q for q in self.phrase(g, exclude, True))
         found = _merge(found)
         if conj:
             for c in tok.children:

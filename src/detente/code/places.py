@@ -59,7 +59,7 @@ def resolve_place(name: str) -> Optional[dict]:
     return {"name": best["name"], "country": iso3.get(best["countrycode"])}
 
 
-def _entity_text(tok) -> str:
+def entity_text(tok) -> str:
     if tok.ent_type_ and tok.ent_iob_ in ("B", "I"):
         start = tok.i
         while start > 0 and tok.doc[start].ent_iob_ == "I":
@@ -90,13 +90,13 @@ def locate(c: Candidate, is_actor) -> Optional[dict]:
                 break
             t = h
         if ok:
-            found = resolve_place(_entity_text(tok))
+            found = resolve_place(entity_text(tok))
             if found:
                 return found
     if c.trigger.pos_ in ("NOUN", "PROPN"):
         for ch in c.trigger.children:
             if ch.dep_ == "compound" and ch.ent_type_ in PLACE_LABELS and not is_actor(ch):
-                found = resolve_place(_entity_text(ch))
+                found = resolve_place(entity_text(ch))
                 if found:
                     return found
     return None

@@ -324,6 +324,11 @@ class KnowledgeBase:
             self.surnames[name_key(s)].add(p.actor_id)
 
     @cached_property
+    def demonyms(self) -> dict[str, str]:
+        """Lower-case nationality words of current states -> ISO3 ("senegalese" -> SEN): a state inside a noun phrase."""
+        return {d.lower(): s.iso3 for s in self.states.values() if not s.historical for d in s.demonyms}
+
+    @cached_property
     def word_agents(self) -> dict[str, str]:
         """One-word agent nouns -> sector ("police" -> COP, "farmers" -> AGR): the nouns a phrase can end in."""
         return {k: a.sector for k, a in self.agents.items() if " " not in k and a.sector}

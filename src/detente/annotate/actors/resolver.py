@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from detente import lexicon
 from detente.annotate.actors.kb import Entry, KnowledgeBase, Person, Role, name_key, norm_date, plain
 from detente.types import Actor
 
@@ -81,12 +82,9 @@ ROLE_WORDS: list[tuple[re.Pattern, str]] = [(re.compile(p), s) for p, s in [
 ]]
 
 # Capitalised words inside office and body names, never the start of a personal name.
-OFFICE_NOUNS = {"State", "States", "Affairs", "Defense", "Defence", "General", "Council", "Ministry", "Department", "Office",
-                "Nations", "Union", "Security", "Foreign", "Staff", "Forces", "Embassy", "House", "Kingdom", "Republic",
-                "Assembly", "Commission", "Federation", "Government", "Administration", "Parliament", "Congress", "Senate",
-                "Kremlin", "Pentagon", "Duma", "Committee", "Agency", "Service", "Court", "Mission", "Organization"}
+OFFICE_NOUNS = lexicon.words("office_nouns")
 _PLURAL = re.compile(r"\b(president|minister|leader|ambassador|official|diplomat|envoy|secretar)(s|ies)\b")
-NAME_PARTICLES = {"bin", "ibn", "al", "el", "de", "da", "di", "van", "von", "der", "la", "le", "du", "zu", "dos", "ben"}
+NAME_PARTICLES = lexicon.words("name_particles")
 _DET = re.compile(r"^(the|a|an|then|former|ex)\s+", re.I)
 _BODY_WORDS = re.compile(r"\b(ministry|department|office|embassy|parliament|government|cabinet|presidency|administration|"
                          r"armed forces|military|army|navy|troops|forces|intelligence|police|court|security council|foreign affairs|"
@@ -94,15 +92,7 @@ _BODY_WORDS = re.compile(r"\b(ministry|department|office|embassy|parliament|gove
 # sectors of an office: a person whose office of this kind has ended is ELI (former official)
 OFFICE_SECTORS = {"GOV", "MIL", "DIP", "LEG", "JUD", "COP", "SPY", "IGO"}
 # capitalised words that open sentences and names of things, never a one-word personal name
-COMMON_WORDS = {"cross", "street", "square", "road", "bridge", "hall", "house", "palace", "park", "station", "cup",
-                "day", "week", "year", "city", "island", "islands", "river", "sea", "gulf", "bay", "mount", "lake",
-                "north", "south", "east", "west", "central", "new", "old", "great", "little", "grand", "royal",
-                "national", "federal", "state", "general", "council", "court", "party", "army", "navy", "corps",
-                "forces", "guard", "office", "agency", "times", "post", "news", "press", "says", "said", "told",
-                "will", "would", "may", "can", "could", "should", "must", "also", "but", "and", "or", "if", "when",
-                "while", "after", "before", "today", "yesterday", "tomorrow", "monday", "tuesday", "wednesday",
-                "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july",
-                "august", "september", "october", "november", "december", "minister", "president", "king", "queen"}
+COMMON_WORDS = lexicon.words("common_words")
 # words that open a noun phrase without naming anyone: "two Chinese warplanes", "dozens of Slovak soldiers"
 _QUANT = re.compile(r"^(?:the|a|an|some|several|many|few|more|other|all|both|two|three|four|five|six|seven|eight|nine|ten|"
                     r"dozens?|hundreds?|thousands?|scores?|millions?|tens|a group|a number|a team|a unit|groups?|"
