@@ -355,7 +355,9 @@ def test_group_nouns_for_craft_units_and_investigators(real):
     found = _found(a)
     assert found["Canadian pilots"][:3] == ("CAN", "CAN", "MIL")
     assert found["Turkish vessel"][0] == "TUR"
-    assert found["Estonian and Latvian officials"][0] == "EST"
+    # a coordination names two groups, each with the agent noun's sector
+    assert found["Estonian"][:3] == ("EST", "EST", "GOV")
+    assert found["Latvian officials"][:3] == ("LVA", "LVA", "GOV")
     assert found["Belarus's 38th air-assault brigade"][:3] == ("BLR", "BLR", "MIL")
 
 

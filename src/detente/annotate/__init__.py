@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from detente import settings
+from detente.lexicon import words
 from detente.annotate import nlp
 from detente.annotate.actors.kb import KnowledgeBase
 from detente.annotate.actors.resolver import ActorResolver
@@ -47,6 +48,19 @@ def _break_at_lines(sdoc) -> None:
             sdoc[i].is_sent_start = True
 
 
+def _join_after_titles(sdoc) -> None:
+    # "Lt. Gen. Prosper Avril resigned": the full stop of an abbreviated title ends no sentence
+    titles = words("title_abbreviations")
+    for i in range(1, len(sdoc)):
+        if not sdoc[i].is_sent_start or sdoc[i].is_space:
+            continue
+        prev = sdoc[i - 1]
+        # the tokenizer keeps "Gen." whole but may split "Lt" from its full stop
+        if prev.text in titles or (sdoc[i].text == "." and not prev.whitespace_ and prev.text + "." in titles) or (
+                prev.text == "." and i >= 2 and not sdoc[i - 2].whitespace_ and sdoc[i - 2].text + "." in titles):
+            sdoc[i].is_sent_start = False
+
+
 class Annotator:
     """The knowledge base, resolver and time finder default to the project's own; tests pass small fakes."""
 
@@ -74,6 +88,7 @@ class Annotator:
         return next(self.annotate([doc]))
 
     def _annotate(self, doc: Document, sdoc) -> Annotation:
+        _join_after_titles(sdoc)
         _break_at_lines(sdoc)
         sentences = split_sentences(sdoc)
         resolve = DocResolver(self.resolver, doc.published)  # one cache per document

@@ -216,8 +216,10 @@ class MentionFinder:
                 continue
             if tier > TITLE and any(start < e and s < end for s, e in reserved):
                 continue  # inside a description that coref will resolve as a whole
-            if basis != "metonym" and (start, end) in adjectives:
-                continue  # "Russian" in "Russian-US relations" qualifies, it does not act
+            if basis != "metonym" and (start, end) in adjectives and actor.sector is None:
+                # "Russian" in "Russian-US relations" qualifies, it does not act; in "Russian and Belarusian
+                # soldiers" it names a group (the sector says so)
+                continue
             if tier >= SURFACE and _not_acting(sdoc, start, end, actor):
                 continue  # "the Vietnam War", "the SWIFT messaging system": a name inside another thing's name
             chosen.append((start, end))
@@ -582,13 +584,15 @@ class MentionFinder:
                 state = _actor(resolve(nation.text))
                 if state is None or state.kind != "state" or nation.text.lower() == "the":
                     continue
-                # "Finnish and Swedish officials": the group starts at the first nation of the pair
+                # "Finnish and Swedish officials": two groups, the first named by its nationality word alone
                 if first >= 2 and sdoc[first - 1].lower_ in ("and", "or") and (first - 1) in nations:
                     other_start = nations[first - 1]
-                    other = _actor(resolve(sdoc[other_start:first - 1].text))
-                    if other is not None and other.kind == "state":
-                        first, state = other_start, other
-                        nation = sdoc[first:k + 1]
+                    other_words = sdoc[other_start:first - 1]
+                    other = _actor(resolve(other_words.text))
+                    if other is not None and other.kind == "state" and other.actor_id != state.actor_id:
+                        candidates.append((TITLE, other_words.start_char, other_words.end_char,
+                                           Actor(other.actor_id, other.name, "state", other.country, None, sector, None),
+                                           "description"))
                 actor = Actor(state.actor_id, state.name, "state", state.country, None, sector, None)
                 candidates.append((TITLE, nation.start_char, tok.idx + len(tok), actor, "description"))
                 continue

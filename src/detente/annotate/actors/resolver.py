@@ -108,11 +108,14 @@ class Resolution:
     actor: Actor
     basis: str            # name | alias | surname | title+name | description | metonym | seat | context
     note: str = ""
+    also: tuple[Actor, ...] = ()   # further sides of a coordination: "Russian and Belarusian soldiers"
 
     def to_json(self) -> dict:
         row = self.actor.to_row()
         row["basis"] = self.basis
         row["note"] = self.note
+        if self.also:
+            row["also"] = [a.to_row() for a in self.also]
         return row
 
 
@@ -455,9 +458,11 @@ class ActorResolver:
         words = self._country_words(phrase) or phrase
         src = "Phoenix agent dictionary" if a.source.startswith("https://github.com/openeventdata") else "project agents"
         note = f"composed: country {country} from '{words}', sector {sector} from '{noun}' ({src})"
+        res = self._state_level(country, sector, None, "description", note)
         if len(countries) > 1:
-            note += "; also " + ", ".join(countries[1:])
-        return self._state_level(country, sector, None, "description", note)
+            res.note += "; also " + ", ".join(countries[1:])
+            res.also = tuple(self._state_level(c, sector, None, "description", "").actor for c in countries[1:])
+        return res
 
     def _agent_in(self, text: str):
         """(noun as written, Agent) of the longest agent noun in the text, the later one on a tie (the head)."""
