@@ -161,7 +161,29 @@ def score_gsr(out_dir: Path, gsr_path: Path) -> Report:
     report.notes.append("confusion (gold -> top coded): " + "; ".join(
         f"{t}: " + ", ".join(f"{k} {v}" for k, v in confusion[t].most_common()) for t in sorted(confusion)))
     report.confusion = {t: dict(c) for t, c in confusion.items()}  # type: ignore[attr-defined]
+    resolved, named = resolve_gsr_sources(gsr_path)
+    report.figures["gsr.source_actor_country"] = resolved / named if named else None
     return report
+
+
+def resolve_gsr_sources(gsr_path: Path, resolver=None) -> tuple[int, int]:
+    """(right, all): each gold source actor's words resolved by the actor resolver with its sentence as context
+    and the record's date, scored on its country code (IGO for an intergovernmental body). This measures
+    actor resolution alone, whatever the coder makes of the sentence."""
+    from detente.annotate.actors.resolver import ActorResolver
+
+    resolver = resolver or ActorResolver()
+    right = named = 0
+    for r in load_gsr(gsr_path):
+        for actor in r.get("source") if isinstance(r.get("source"), list) else []:
+            text, code = (actor.get("actorText") or "").strip(), (actor.get("code") or "").strip().upper()
+            if not text or not code:
+                continue
+            want = CAMEO_COUNTRY.get(code[:3], code[:3])
+            res = resolver.resolve(text, date=r.get("date"), context=r.get("text"))
+            named += 1
+            right += res is not None and want in actor_codes(res.actor.to_row())
+    return right, named
 
 
 def _sides_hit(event: dict[str, Any], want: set[str], key: str) -> bool:

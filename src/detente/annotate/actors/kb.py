@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Iterable, Iterator, Optional
+from detente.lexicon import words
 
 # Offices with one holder at a time per country (or org, or host country). Others (deputy ministers,
 # spokespeople of ministries that rotate several speakers) may have several holders on one day.
@@ -322,6 +323,11 @@ class KnowledgeBase:
             self._add(f"{toks[0]} {toks[-1]}", Entry(p.actor_id, "person", "alias"))
         for s in self._surnames_of(p):
             self.surnames[name_key(s)].add(p.actor_id)
+
+    @cached_property
+    def org_designators(self) -> frozenset[str]:
+        """Words that, after an organisation's name, still name the organisation ("Fatah Party")."""
+        return frozenset(w.lower() for w in words("org_designators"))
 
     @cached_property
     def demonyms(self) -> dict[str, str]:

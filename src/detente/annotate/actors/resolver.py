@@ -171,7 +171,8 @@ class ActorResolver:
                 or self._surname(bare, d, context)
                 or self._description(bare, d, context, former)
                 or self._body(bare, d, context)
-                or self._compose(bare, d, context))
+                or self._compose(bare, d, context)
+                or self._organisation_group(bare, d))
 
     def _exact(self, t: str, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
         entries = self._dedupe(self.kb.lookup(t))
@@ -463,6 +464,28 @@ class ActorResolver:
             res.note += "; also " + ", ".join(countries[1:])
             res.also = tuple(self._state_level(c, sector, None, "description", "").actor for c in countries[1:])
         return res
+
+    def _organisation_group(self, t: str, d: Optional[str]) -> Optional[Resolution]:
+        """An organisation named first, then who in it acts: "NATO peacekeeping troops", "the U.N. war crimes
+        court", "the defeated Fatah Party", "Osama bin Laden's al-Qaeda" (the possessor leads, the group acts)."""
+        m = re.match(r"^.+?['’]s\s+(.+)$", t)
+        if m and (tail := self._exact(m.group(1), d, None)) is not None and tail.actor.kind == "org":
+            return Resolution(tail.actor, "description", f"the organisation '{m.group(1)}' after a possessor")
+        toks = [w for w in t.split() if w.lower() not in ("the", "defeated", "ruling", "banned", "outlawed")]
+        for i in range(len(toks) - 1, 0, -1):
+            entries = [e for e in self._dedupe(self.kb.lookup(" ".join(toks[:i]))) if e.table == "org"]
+            if not entries:
+                continue
+            rest = " ".join(toks[i:])
+            agent = self._agent_in(rest)
+            if agent is None and rest.lower() not in self.kb.org_designators:
+                return None
+            res = self._non_person(entries[0], " ".join(toks[:i]), d)
+            res.basis = "description"
+            res.note = f"composed: organisation from '{' '.join(toks[:i])}', " + (
+                f"its {agent[0]} ({agent[1].sector})" if agent else f"'{rest}' names the organisation itself")
+            return res
+        return None
 
     def _agent_in(self, text: str):
         """(noun as written, Agent) of the longest agent noun in the text, the later one on a tie (the head)."""
