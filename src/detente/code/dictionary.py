@@ -136,7 +136,7 @@ class Dictionary:
 
 
 # Roots whose acts stand without a target: a protest, a show of force, an attack on no one named.
-UNTARGETED_ROOTS = frozenset({"14", "15", "18", "19", "20"})
+UNTARGETED_ROOTS = frozenset({"14", "15"})
 # Announced acts coded as the intent to do them (033 for aid to come, as PLOVER codes it AGREE): only for
 # material cooperation, where the intent codes are as specific as the act; a meeting or an attack to come is
 # left to the coder's own frames.
@@ -174,9 +174,14 @@ def petrarch_patterns(intent_code: dict[str, str], known: frozenset) -> list[Pat
     if not path.exists():
         return []
     synsets = _synsets()
+    overrides = {(o["verb"].strip(), o["object"].strip(), o["prep"].strip()): o
+                 for o in _rows(DATA / "petrarch_overrides.csv")}
     out = []
     for r in _rows(path):
         code = (r["cameo"] or "").strip()
+        override = overrides.get((r["verb"].strip(), (r["object"] or "").strip(), (r["prep"] or "").strip()))
+        if override is not None and override["action"].strip() == "block":
+            code = "---"
         if not code or (code != "---" and not code.isdigit()) or (r.get("more") or "").strip():
             continue
         if code != "---" and code not in known:
@@ -190,6 +195,8 @@ def petrarch_patterns(intent_code: dict[str, str], known: frozenset) -> list[Pat
                       prep_object=_phrase(r["prep_object"], synsets), blocks=code == "---")
         target = {"object": ("obj",), "prep_object": ((r["prep"] or "").strip() or "obj",)}.get(
             (r["target_slot"] or "").strip(), PETRARCH_TARGETS)
+        if override is not None and override["action"].strip() == "targets":
+            target = tuple(t.strip() for t in override["targets"].split(";") if t.strip())
         out.append(Pattern(trigger=r["verb"].strip(), pos="VERB", needs=frozenset(), cameo=code,
                            source=("subj",), target=target, symmetric=False,
                            needs_target=code[:2] not in UNTARGETED_ROOTS,
