@@ -57,7 +57,7 @@ def time_roots(times: list[TimeExpr], sdoc, offset: int) -> list[tuple[TimeExpr,
         if not toks:
             continue
         ids = {t.i for t in toks}
-        root = next((t for t in toks if t.head.i not in ids or t.head is t), toks[0])
+        root = next((t for t in toks if t.head.i not in ids or t.head == t), toks[0])
         if NAME_YEAR.match(tx.text.strip()) and root.dep_ in MODIFIER_DEPS and root.head.pos_ in ("NOUN", "PROPN"):
             continue
         if root.lower_ in SPAN_PREPS or (root.dep_ == "pobj" and root.head.lower_ in SPAN_PREPS):
@@ -104,7 +104,7 @@ def governs(root, anchors: set, stops: set) -> bool:
     for _ in range(8):
         if t.i in anchors:
             return True
-        if t.i in stops or t.head is t or (t is not root and t.pos_ in ("VERB", "AUX")):
+        if t.i in stops or t.head == t or (t is not root and t.pos_ in ("VERB", "AUX")):
             return False  # a time belongs to the first verb above it
         t = t.head
     return False
@@ -177,7 +177,7 @@ def _after_clause(c: Candidate, usable, stops) -> Optional[tuple]:
     Thursday, two days after X hit Y" is two days before Thursday; "halted supplies on Wednesday after both
     refused to pay" is only known to the month."""
     v = clause_of(c.trigger)
-    if v.dep_ != "advcl" or v.head is v:
+    if v.dep_ != "advcl" or v.head == v:
         return None
     mark = next((ch for ch in v.children if ch.dep_ == "mark" and ch.lower_ in ("after", "before")), None)
     if mark is None:

@@ -24,7 +24,7 @@ DATA = Path(__file__).parent / "data"
 
 # The coder's word lists in the lexicon, by name: `Dictionary.words["support_verbs"]`. frames.json keeps the code
 # maps and the CAMEO root lists (context_target_roots, later_context_roots), which also land in `words`.
-WORD_LISTS = ("reporting", "speculation", "object_control", "future_words", "hypothetical_marks", "hypothetical_modals",
+WORD_LISTS = ("reporting", "mediation_verbs", "speculation", "object_control", "future_words", "hypothetical_marks", "hypothetical_modals",
               "negators", "support_verbs", "occur_verbs", "relational_nouns", "pair_nouns", "bare_intent",
               "member_nouns", "appraisal_verbs", "meeting_nouns", "motion_verbs", "act_nouns", "approval_verbs",
               "culprit_nouns", "retribution_words", "policy_act_nouns", "leave_verbs", "causative_verbs", "kind_nouns",

@@ -65,7 +65,7 @@ def clause_of(tok, max_hops: int = 8):
     """The clause a token sits in: itself if a verb, else the nearest verb above it."""
     t = tok
     for _ in range(max_hops):
-        if t.pos_ in ("VERB", "AUX") or t.head is t:
+        if t.pos_ in ("VERB", "AUX") or t.head == t:
             return t
         t = t.head
     return t
@@ -117,12 +117,14 @@ def fits(tok, slots) -> Optional[object]:
         anchor = objs[0]
         hosts.append(anchor)
     if slots.prep:
-        preps = [ch for h in hosts for ch in h.children if ch.dep_ in ("prep", "dative", "agent") and ch.lower_ == slots.prep]
+        # "led the party for 17 years": a span of time fills no preposition's slot
+        preps = [ch for h in hosts for ch in h.children if ch.dep_ in ("prep", "dative", "agent") and ch.lower_ == slots.prep
+                 and not any(o.ent_type_ in ("DATE", "TIME") or o.lemma_.lower() in MEASURE_NOUNS for o in pobjs(ch))]
         if slots.prep_object:
             found = [o for pr in preps for o in pobjs(pr) if _phrase_fits(o, slots.prep_object)]
             if not found:
                 return None
-            anchor = found[0] if anchor is tok else anchor
+            anchor = found[0] if anchor == tok else anchor
         elif not preps:
             return None
     return anchor
@@ -176,7 +178,7 @@ class Matcher:
                     continue
                 if p.slots.blocks:
                     return None  # "sanctioned the move": this sense of the verb is no event
-                needed = None if needed is tok else needed
+                needed = None if needed == tok else needed
             elif p.needs:
                 # a particle or preposition a verb needs comes after it ("called on X", not "on what it called")
                 needed = next((n for n in self._near(tok) if (n.lemma_.lower() in p.needs or n.lower_ in p.needs)
@@ -304,15 +306,20 @@ class Matcher:
                         # "Glas, who had been granted asylum by Mexico": the relative stands for the noun
                         out.extend(parties.phrase(tok.head, exclude, conj=False))
                         continue
-                    found = parties.phrase(ch, exclude)
+                    # "used its reserves": a possessive pronoun on the object is bound by the subject, not someone
+                    # named earlier
+                    found = [p for p in parties.phrase(ch, exclude) if not (
+                        p.i >= 0 and tok.doc[p.i].tag_ == "PRP$" and tok.doc[p.i].head.i == ch.i)]
                     if not found and ch.pos_ == "NOUN":
                         # "shelled positions of the Palestinian forces", "attacked a camp for Congolese refugees":
                         # a thing acted on stands for whom it belongs to or serves
                         found = [p for pp in ch.children if pp.dep_ == "prep" and pp.lower_ in ("of", "for", "from")
                                  for o in pobjs(pp) for p in parties.phrase(o, exclude)]
                     out.extend(found)
-                    # "vetoed a resolution drafted by X and Y": the drafters are who the act is aimed at
+                    # "vetoed a resolution drafted by X and Y": the drafters are who the act is aimed at; not the
+                    # brokers of a plan, who stand between its sides
                     out.extend(p for cl in ch.children if cl.dep_ == "acl" and cl.tag_ == "VBN"
+                               and cl.lemma_.lower() not in self.w["mediation_verbs"]
                                for ag in cl.children if ag.dep_ == "agent" for o in pobjs(ag)
                                for p in parties.phrase(o, exclude) if p not in found)
             if not out and tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -327,7 +334,7 @@ class Matcher:
             # every actor among the noun's modifiers: "the Russian-US summit", "US-Russian talks"
             out = []
             for t in parties.core(tok, appos=False):
-                if t.dep_ in ("poss", "det") or (t.head.dep_ == "poss" and t.head.head is tok):
+                if t.dep_ in ("poss", "det") or (t.head.dep_ == "poss" and t.head.head == tok):
                     continue
                 p = parties.at(t, exclude)
                 if p is not None:
@@ -386,7 +393,7 @@ class Matcher:
             if t.dep_ == "ccomp" and t.head.lemma_.lower() in self.w["reporting"]:
                 group = [p for s in self.subjects(t.head) for p in parties.phrase(s)]
                 return group if len({side(p.actor) for p in group}) >= 2 else []
-            if t.dep_ not in ("conj", "xcomp", "advcl") or t.head is t:
+            if t.dep_ not in ("conj", "xcomp", "advcl") or t.head == t:
                 return []
             t = t.head
         return []
@@ -422,7 +429,7 @@ class Matcher:
             return self.subjects(h, depth + 1)
         if tok.dep_ == "conj" and h.dep_ == "ccomp" and h.lower_ == "persona":
             return self.subjects(h.head, depth + 1)  # "declared X persona non grata and gave him 72 hours"
-        if tok.dep_ in ("conj", "advcl") and h is not tok:
+        if tok.dep_ in ("conj", "advcl") and h != tok:
             return self.subjects(h, depth + 1)
         if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and h.lower_ in ("by", "after", "before", "while", "without") \
                 and h.head.pos_ in ("VERB", "AUX"):
@@ -446,7 +453,7 @@ class Matcher:
         for a in [tok] + list(tok.ancestors):
             if a.pos_ in ("VERB", "AUX", "ADJ"):
                 subj = [p for s in self.subjects(a) for p in parties.phrase(s, conj=False)]
-                if a.lemma_.lower() in self.w["reporting"] and a is not tok and subj:
+                if a.lemma_.lower() in self.w["reporting"] and a != tok and subj:
                     if a.lemma_.lower() == "report" and is_media(subj[0].actor):
                         continue  # "al-Baath reported that ...": the outlet carries the words of others
                     return subj[0], "reporting"

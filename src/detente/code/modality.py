@@ -14,7 +14,7 @@ def _upwards(tok, limit: int = 3):
     out = [tok]
     t = tok
     for _ in range(limit):
-        if t.head is t or t.dep_ in ("ccomp", "parataxis", "ROOT", "conj", "advcl", "relcl"):
+        if t.head == t or t.dep_ in ("ccomp", "parataxis", "ROOT", "conj", "advcl", "relcl"):
             break
         if t.dep_ == "acl" and t.tag_ == "VBN":
             break  # "a deal brokered by X": the participle tells a done thing, whatever the host's mood
@@ -43,7 +43,7 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
         if any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in words["hypothetical_marks"] for m in ch.children)
                for ch in t.children):
             return "hypothetical"
-        if t.dep_ in ("ccomp", "parataxis") and t is not tok:
+        if t.dep_ in ("ccomp", "parataxis") and t != tok:
             break
     for t in upper:
         for ch in t.children:
@@ -51,7 +51,7 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
                 if ch.lower_ == "would" and _reported(t, words):
                     return "future"  # "said it would give answers next week": the future of a past report
                 return "hypothetical"
-        if t.dep_ in ("ccomp", "parataxis") and t is not tok:
+        if t.dep_ in ("ccomp", "parataxis") and t != tok:
             break
     # future: "will meet", "is going to", "the upcoming talks", "expects to hold", future time expressions
     # "Israel will free prisoners and withdraw its troops": a conjoined verb without an auxiliary of its own
@@ -103,7 +103,7 @@ def _reported(t, words: dict) -> bool:
         if t.dep_ in ("ccomp", "parataxis") and t.head.pos_ in ("VERB", "AUX") and (
                 t.head.lemma_.lower() in words["reporting"]):
             return True
-        if t.dep_ not in ("conj", "xcomp") or t.head is t:
+        if t.dep_ not in ("conj", "xcomp") or t.head == t:
             return False
         t = t.head
     return False

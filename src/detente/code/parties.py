@@ -239,7 +239,7 @@ class Parties:
         if head is None:
             relational = tok.lemma_.lower() in self.dictionary.words.get("relational_nouns", ())
             for t in self.core(tok):
-                if relational and t.dep_ == "poss" and t.head is tok:
+                if relational and t.dep_ == "poss" and t.head == tok:
                     continue  # "his American counterpart" is not him
                 if t.dep_ == "poss" and (group := self.group_noun(t)):
                     found.extend(group)  # "the three countries' joint drills"
