@@ -285,6 +285,11 @@ class MentionFinder:
             while start > 0 and sdoc[start - 1].lower_ in c.modifiers:
                 start -= 1
             prev = sdoc[start - 1] if start > 0 else None
+            # "Moslem fundamentalist demonstrators": a faith or creed before the crowd names no state; skip it
+            while prev is not None and not prev.is_punct and prev.tag_ in ("JJ", "NNP") and not _capitalised(sdoc[start]) \
+                    and start - 1 > 0 and not self._names_state(sdoc, start - 1, resolve):
+                start -= 1
+                prev = sdoc[start - 1] if start > 0 else None
             if prev is not None and (prev.ent_type_ in _NATION_LABELS or prev.lower_ in _POSSESSIVE
                                      or prev.lower_ in _POSSESSIVE_PRONOUNS or prev.lower_ == "their"):
                 continue  # "Russian protesters" and "his supporters" are left to the group and coref rules
@@ -297,13 +302,23 @@ class MentionFinder:
             if any(s < span_end and span_start < e for s, e in taken):
                 continue
             state = self._clause_place(sdoc, start, end, resolve) or self._sentence_state(sdoc, start, mentions, index,
-                                                                                         resolve)
+                                                                                         resolve, end)
             if state is None:
                 continue
             actor = Actor(state.actor_id, state.name, "state", state.country, None, c.sector, None)
             out.append(Mention(doc.doc_id, self._text[span_start:span_end], (span_start, span_end), actor,
                                index.of(span_start), "context"))
         return out
+
+    @staticmethod
+    def _names_state(sdoc, k: int, resolve) -> bool:
+        """Token k is (part of) a nationality or state name that resolves to a state."""
+        tok = sdoc[k]
+        if tok.ent_type_ not in _NATION_LABELS:
+            return False
+        ent = next((e for e in sdoc.ents if e.start <= k < e.end), None)
+        actor = _actor(resolve(ent.text if ent is not None else tok.text))
+        return actor is not None and actor.kind == "state"
 
     @staticmethod
     def _clause_bounds(sdoc, start: int, end: int) -> tuple[int, int]:
@@ -333,13 +348,15 @@ class MentionFinder:
         return None
 
     @staticmethod
-    def _sentence_state(sdoc, start: int, mentions, index, resolve):
+    def _sentence_state(sdoc, start: int, mentions, index, resolve, end: Optional[int] = None):
         """The one state a sentence is about: every actor it names, and every place or nationality word in
-        it, belongs to that state."""
+        it (outside the crowd's own words, start..end), belongs to that state."""
         here = index.of(sdoc[start].idx)
         actors = [m.actor for m in mentions if m.sentence == here]
         countries = {a.country for a in actors}
         for ent in sdoc[start].sent.ents:
+            if end is not None and start <= ent.start and ent.end <= end:
+                continue  # "Moslem" in "Moslem fundamentalist demonstrators" was found to name no state
             if ent.label_ in ("GPE", "NORP", "LOC"):
                 a = _actor(resolve.peek(ent.text, ent.sent.text))
                 countries.add(a.country if a is not None and a.kind == "state" else "?")

@@ -16,6 +16,8 @@ OBJECT_HOSTS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
 ADJUNCT_NEEDS = frozenset({"under", "after", "before", "during", "amid", "despite", "since", "following", "because",
                            "without", "until", "as"})
 # "two days of drills", "four days of talks": a measure of time in front of the event noun
+# Coercion and force, whose target may be named only by what they were done for ("fired to disperse X")
+PURPOSE_ROOTS = frozenset({"17", "18", "19", "20"})
 MEASURE_NOUNS = frozenset({"day", "week", "hour", "month", "round", "year", "night"})
 
 
@@ -266,6 +268,15 @@ class Matcher:
                 # a comment is about one other side: the first named in its content
                 c.targets, c.target_role = (found[:1] if role == "content" else found), role
                 break
+        if not c.targets and c.sources and c.cameo[:2] in PURPOSE_ROOTS:
+            # "opened fire to disperse the demonstrators": force aimed by its purpose at the purpose's object
+            own = {(p.actor.actor_id, p.actor.sector) for p in c.sources}
+            aims = [p for ch in c.trigger.children if ch.dep_ in ("xcomp", "advcl") and ch.pos_ == "VERB"
+                    and any(a.dep_ == "aux" and a.lower_ == "to" for a in ch.children)
+                    for o in ch.children if o.dep_ == "dobj" for p in parties.phrase(o)
+                    if (p.actor.actor_id, p.actor.sector) not in own]
+            if aims:
+                c.targets, c.target_role = aims, "purpose"
         if not c.targets and c.sources and c.pattern.symmetric and c.trigger.dep_ == "pobj" \
                 and c.trigger.head.lower_ in ADJUNCT_PREPS and c.trigger.head.head.pos_ == "VERB":
             # "In a video call, A told B that ...": the host clause's object is the other side

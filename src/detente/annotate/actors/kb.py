@@ -251,7 +251,7 @@ class KnowledgeBase:
                 self._add(a, Entry(s.iso3, "state", "alias"))
             for d in s.demonyms:
                 self._add(d, Entry(s.iso3, "state", "demonym"))
-                if not d.endswith(("s", "ese", "sh", "ch", "i", "UK", ".")) and len(d) > 3:
+                if not d.endswith(("s", "ese", "sh", "ch", "UK", ".")) and len(d) > 3:
                     self._add(d + "s", Entry(s.iso3, "state", "demonym"))   # "Russians", "Americans"
             for c in s.capitals:
                 self._add(c, Entry(s.iso3, "state", "capital"))
