@@ -31,6 +31,16 @@ REMOVAL_REASONS = (
     "tagline",             # site slogans and section labels
 )
 
+# Event.context values: the PLOVER manual's general contexts (Table 2.1; spaces as underscores), the "why" of an
+# event. Events may also carry "humanitarian", a context the CAMEO->PLOVER crosswalk uses for humanitarian aid.
+PLOVER_CONTEXTS = (
+    "military", "intelligence", "executive", "legislative", "election", "political_institutions", "prodemocracy",
+    "proautocracy", "economic", "legal", "reparations", "human_rights", "rights_freedoms", "repression",
+    "human_security", "gender", "lgbt", "religion_ethnicity", "inequality", "diplomatic", "territory", "peacekeeping",
+    "health", "asylum", "migration", "disasters", "natural_resource", "environment", "technology", "terrorism", "cbrn",
+    "cyber", "misinformation", "crime", "corruption", "illegal_drugs", "trafficking",
+)
+
 
 @dataclass
 class Record:
@@ -168,10 +178,12 @@ class Event:
     incident_id: Optional[str] = None
     trigger: Optional[str] = None     # the word or phrase that evoked the event (for audit)
     symmetric: bool = False           # meet/talk/agree between A and B: same event either way
+    context: tuple[str, ...] = ()     # PLOVER contexts (the "why"): the crosswalk's for the code first, then cue words'
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
         row["span"] = list(self.span)
+        row["context"] = list(self.context)
         row["source"] = self.source.to_row()
         row["target"] = self.target.to_row() if self.target else None
         return row

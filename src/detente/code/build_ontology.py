@@ -13,8 +13,41 @@ import csv
 import sys
 from pathlib import Path
 
+from detente.types import PLOVER_CONTEXTS
+
 OUT = Path(__file__).parent / "data" / "cameo.csv"
 HEADER = ["code", "name", "goldstein", "quad_class", "plover", "plover_mode", "plover_context"]
+
+# The PLOVER manual's general contexts (Table 2.1), spaces as underscores: the only names the context column holds.
+CONTEXTS = frozenset(PLOVER_CONTEXTS)
+# The crosswalk's own spellings of manual contexts.
+CONTEXT_NAMES = {"pro_autocracy": "proautocracy", "democracy": "prodemocracy"}
+# "humanitarian" is not in Table 2.1, but the crosswalk writes it in the context slot, consistently, for every
+# humanitarian-aid code (0333, 073, 0863, 1033, 1223, 1623): it is kept as a crosswalk context.
+CROSSWALK_ONLY = frozenset({"humanitarian"})
+# Modes of the manual that share a context's name (THREATEN/COERCE `territory`, COERCE `cyber`, `misinformation`):
+# in the mode slot they stay modes.
+MODES_NAMED_LIKE_CONTEXTS = frozenset({"territory", "cyber", "misinformation"})
+
+
+def clean_context(mode: str, context: str) -> tuple[str, str]:
+    """(mode, context) of one crosswalk row with only context names in the context: the crosswalk's spellings mapped
+    to the manual's, anything that is not a context (a type or mode such as ASSAULT or meet) dropped with a warning,
+    several contexts joined by ";". A context name written in the mode slot (175: `ASSAULT, pro_autocracy, military`)
+    moves to the context, and the mode is left empty, unless it is also a mode's name (`territory`)."""
+    names = []
+    if mode not in MODES_NAMED_LIKE_CONTEXTS and CONTEXT_NAMES.get(mode, mode) in CONTEXTS | CROSSWALK_ONLY:
+        names.append(CONTEXT_NAMES.get(mode, mode))
+        mode = ""
+    for raw in context.replace(" ", "").split(";"):
+        name = CONTEXT_NAMES.get(raw, raw)
+        if not name:
+            continue
+        if name in CONTEXTS | CROSSWALK_ONLY:
+            names.append(name)
+        else:
+            print(f"build_ontology: {raw!r} is not a PLOVER context, dropped", file=sys.stderr)
+    return mode, ";".join(dict.fromkeys(names))
 
 
 def quad_class(code: str) -> int:
@@ -42,7 +75,9 @@ def read_crosswalk(path: Path) -> dict[str, tuple[str, str, str]]:
             continue
         parts = [p.strip() for p in rest.split(",")]
         parts += [""] * (3 - len(parts))
-        rows.setdefault(code, (parts[0], parts[1], parts[2].replace(" ", "")))
+        # a crosswalk line is `code: TYPE, mode, context`; the context column gets context names only
+        mode, context = clean_context(parts[1], parts[2])
+        rows.setdefault(code, (parts[0], mode, context))
     return rows
 
 

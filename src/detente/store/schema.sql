@@ -1,5 +1,8 @@
 -- Detente store schema (DuckDB). One row per contract row; actor objects and lists are JSON text,
 -- with the actor ids and countries also in plain columns for queries.
+-- This is migration 0001_base of store/database.py (MIGRATIONS): it runs once per store, and its CREATE ... IF NOT
+-- EXISTS leaves an older store's tables as they are, so a change to a table here also needs a later migration there
+-- (events.context: 0002_event_context). Applied migrations are listed in the schema_migrations table.
 CREATE TABLE IF NOT EXISTS documents (
     doc_id VARCHAR PRIMARY KEY,
     source VARCHAR, url VARCHAR, status VARCHAR, duplicate_of VARCHAR,
@@ -19,7 +22,8 @@ CREATE TABLE IF NOT EXISTS events (
     source_actor_id VARCHAR, source_country VARCHAR, target_actor_id VARCHAR, target_country VARCHAR,
     cameo VARCHAR, plover VARCHAR, mode VARCHAR, quad_class INTEGER, goldstein DOUBLE,
     date VARCHAR, date_text VARCHAR, date_basis VARCHAR, location VARCHAR, aux_mode VARCHAR,
-    confidence DOUBLE, incident_id VARCHAR, "trigger" VARCHAR, "symmetric" BOOLEAN
+    confidence DOUBLE, incident_id VARCHAR, "trigger" VARCHAR, "symmetric" BOOLEAN,
+    context VARCHAR  -- JSON list of PLOVER contexts, ["military", "cbrn"]
 );
 CREATE TABLE IF NOT EXISTS quotes (
     quote_id VARCHAR PRIMARY KEY, doc_id VARCHAR, text VARCHAR, span_start INTEGER, span_end INTEGER,
