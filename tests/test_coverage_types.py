@@ -81,10 +81,7 @@ CASES = [
 
 
 # Normal sentences the coder does not code yet: {case id: what goes wrong}.
-EXPECTED_FAILURES = {
-    "root-20-domestic": "government forces (SYR, GOV) and civilians (SYR, CVL) resolve to the same actor id, and the "
-                        "coder drops a pair with one actor id even in a domestic root: no event at all",
-}
+EXPECTED_FAILURES: dict[str, str] = {}
 
 PARAMS = [pytest.param(*c, id=c[0], marks=[pytest.mark.xfail(strict=True, reason=EXPECTED_FAILURES[c[0]])]
                        if c[0] in EXPECTED_FAILURES else []) for c in CASES]

@@ -12,6 +12,7 @@ from detente import lexicon
 from detente.annotate import nlp
 from detente.types import Annotation, Event, Sentence
 
+from .context import event_contexts
 from .dating import anchor_times, date_event, dateline, parse_day, time_roots
 from .dictionary import Dictionary
 from .draft import Codebook, DocumentState, Draft
@@ -266,7 +267,8 @@ class Coder:
             out.append(replace(model, event_id="", sentence=s.text, span=(s.start, s.end), source=src.actor,
                                trigger=c.text, confidence=round(max(0.05, model.confidence - 0.1), 2),
                                date=when or model.date, date_text=when_text or model.date_text,
-                               date_basis=basis or model.date_basis, location=None, incident_id=None))
+                               date_basis=basis or model.date_basis, location=None, incident_id=None,
+                               context=event_contexts(getattr(self.table.get(model.cameo), "plover_context", None), tok.doc)))
         return [e for e in out if e.confidence >= MIN_CONFIDENCE]
 
     def _refine_dates(self, a: Annotation, events: list[Event]) -> None:

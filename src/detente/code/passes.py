@@ -10,6 +10,7 @@ from typing import Optional
 
 from detente.types import Event, Sentence
 
+from .context import event_contexts
 from .dating import after_measure, background, context_day, date_event, is_historical, lasting, parse_day
 from .draft import FORCE_ROOTS, Codebook, DocumentState, Draft
 from .match import Candidate, is_passive, pobjs
@@ -366,7 +367,9 @@ def pairs(book: Codebook, doc: DocumentState, d: Draft) -> None:
     # one side on itself only at home (arrests, protests, violence); an act that needs a target has one
     d.pairs = [(src, tgt) for src, tgt in out
                if not (tgt is not None and faction(src.actor) == faction(tgt.actor) and d.act_root not in DOMESTIC_ROOTS)
-               and not (tgt is not None and src.actor.actor_id == tgt.actor.actor_id)
+               # at home a side acts on another part of its own state ("government forces ... against civilians")
+               and not (tgt is not None and src.actor.actor_id == tgt.actor.actor_id
+                        and (src.actor.sector == tgt.actor.sector or d.act_root not in DOMESTIC_ROOTS))
                and not (tgt is None and p.needs_target and not d.untargeted)]
 
 
@@ -397,7 +400,8 @@ def rows(book: Codebook, doc: DocumentState, d: Draft) -> None:
                               plover=entry.plover, mode=entry.plover_mode, quad_class=entry.quad_class,
                               goldstein=entry.goldstein, date=d.date, date_text=d.date_text, date_basis=d.date_basis,
                               location=where, aux_mode=d.mode, confidence=conf, trigger=c.text,
-                              symmetric=p.symmetric and tgt is not None))
+                              symmetric=p.symmetric and tgt is not None,
+                              context=event_contexts(entry.plover_context, c.trigger.doc)))
 
 
 # The order matters: the code is settled before targets are sought by it, the sides before the mode asks
