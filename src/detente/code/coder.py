@@ -254,8 +254,9 @@ class Coder:
         if not objs and tok.dep_ not in ("conj", "ROOT"):
             return []
         new = {side(p.actor) for p in c.sources}
+        # the act followed is one side's on another: others cannot follow suit in a country's act at home
         model = next((e for e in reversed(before) if e.aux_mode is None and not e.symmetric and e.target is not None
-                      and side(e.source) not in new and e.cameo[:2] not in ("01", "02")
+                      and side(e.source) not in new and side(e.source) != side(e.target) and e.cameo[:2] not in ("01", "02")
                       and e.span[0] >= (doc.by_index.get(s.index - 1) or s).start), None)
         if model is None:
             return []

@@ -87,7 +87,8 @@ class Parties:
         self.mentions = [m for m in usable if m.span[0] < sentence.end and m.span[1] > sentence.start]
         lo = previous.start if previous else sentence.start
         self.before = [m for m in usable if lo <= m.span[0] < sentence.end]
-        self.states = {m.actor.actor_id: m.actor for m in annotation.mentions if m.actor.kind == "state"}
+        # the states themselves, not groups of their people ("opposition supporters" is VEN with sector CVL)
+        self.states = {m.actor.actor_id: m.actor for m in annotation.mentions if m.actor.kind == "state" and not m.actor.sector}
         self.text = annotation.doc.text or ""
 
     def group_before(self, tok) -> list[Party]:

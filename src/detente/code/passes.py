@@ -5,6 +5,7 @@ rewrites that are plain rows (condition, from code, to code) are in data/frames.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Optional
 
@@ -29,6 +30,7 @@ ADJUNCT_PLACES = frozenset({"during", "in", "at", "after", "before", "while", "a
 # Material acts done to a place's people or property (aid, yielding, cuts, coercion, force): with no side named,
 # the country where they happen is their target. Not meetings: "met in Geneva" is not aimed at Switzerland.
 PLACE_TARGET_ROOTS = frozenset({"07", "08", "16", "17", "18", "19", "20"})
+HOME_PLACE_ROOTS = frozenset({"14"})
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across", "throughout", "inside"})
 BASIS_WEIGHT = {"name": 0.1, "alias": 0.1, "title+name": 0.1, "description": 0.05, "metonym": 0.05,
                 "speaker": 0.05, "coref": 0.0, "context": -0.05, "demonym": 0.0, "pronoun": -0.1, "dyad": -0.15}
@@ -200,11 +202,15 @@ def unnamed_targets(book: Codebook, doc: DocumentState, d: Draft) -> None:
         # martial law or a state of emergency declared with no one named: imposed on the source's own country
         home = sources[0].actor.country
         if home:
-            d.targets = [Party(d.parties.state(home), "context", -1)]
+            d.targets = [Party(replace(d.parties.state(home), sector="CVL"), "context", -1)]  # its people
     if not d.targets and sources and d.code[:2] in PLACE_TARGET_ROOTS:
         # "killed 23 people in Tel Aviv", "lifted the curfew in Montenegro": an act on people or things named
         # by no side is aimed at the country it took place in
         d.targets = _place_target(c, d.parties, sources)
+    if not d.targets and sources and d.code[:2] in HOME_PLACE_ROOTS:
+        # "opposition supporters marched in Caracas": a protest at home is aimed at the government there
+        d.targets = [t for t in _place_target(c, d.parties, sources, home=True)
+                     if all((t.actor.actor_id, t.actor.sector) != (x.actor.actor_id, x.actor.sector) for x in sources)]
     if not d.targets and c.pattern.untargeted:
         d.code, d.untargeted = c.pattern.untargeted, True  # "fired a missile" at no one named: a test, not an attack
 
@@ -273,6 +279,14 @@ def mode(book: Codebook, doc: DocumentState, d: Draft) -> None:
     d.mode = aux_mode(c, words, d.roots)
     if d.refused:
         d.mode = None
+    own_word = c.speaker is not None and side(c.speaker.actor) == side(d.sources[0].actor)
+    threatened = d.code[:2]  # the act a threat is made with: its root says whether the sides may share a country
+    if d.mode == "future" and own_word and threatened in book.frames["announced_threat"]["roots"] and p.origin == "detente":
+        # "said it would impose martial law", "will tighten the blockade": force or coercion its own side announces
+        # is a threat made now
+        d.mode, d.code = None, specialize(book.frames["threat_code"], d.code) or "130"
+    else:
+        threatened = None
     if p.origin == "petrarch" and d.mode in ("future", "hypothetical", "negated") and not (d.mode == "future" and p.future):
         return d.end("a dictionary pattern knows the act, not how to code its being announced, feared or denied")
     if p.frame == "threat" and d.code[:2] == "13" and d.mode is None and _conditional(c, words, d.roots):
@@ -282,8 +296,7 @@ def mode(book: Codebook, doc: DocumentState, d: Draft) -> None:
     if d.code[:2] == "07" and d.mode == "future" and _stated_size(c.trigger):
         # "will send cluster munitions as part of an $800 million package": an announced package is the aid
         d.mode = None
-    d.act_root = root = d.code[:2]
-    own_word = c.speaker is not None and side(c.speaker.actor) == side(d.sources[0].actor)
+    d.act_root = root = threatened or d.code[:2]
     if d.mode in ("future", "hypothetical"):
         if int(root) >= 9 and not own_word:
             return d.end("others' forecasts of conflict are not events")
@@ -411,10 +424,11 @@ PASSES = (trigger, sides, meeting_sides, sense, hosts_and_brokers, unnamed_targe
 
 
 # -- what the passes read in the parse ------------------------------------------------------------------------
-def _place_target(c: Candidate, parties: Parties, sources: list) -> list[Party]:
+def _place_target(c: Candidate, parties: Parties, sources: list, home: bool = False) -> list[Party]:
     """The country of a place phrase on the trigger or on what it acts on ("in Montenegro", "near the town of
-    Rafah"): a state named there, else a city the gazetteer knows."""
-    own = {faction(x.actor) for x in sources}
+    Rafah"): a state named there, else a city the gazetteer knows. Only `home` acts (a protest) may be aimed at
+    the source's own country."""
+    own = set() if home else {faction(x.actor) for x in sources}
     hosts = [c.trigger] + [ch for ch in c.trigger.children if ch.dep_ in ("dobj", "nsubjpass")]
     for h in hosts:
         for prep in h.children:
