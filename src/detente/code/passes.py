@@ -30,7 +30,9 @@ ADJUNCT_PLACES = frozenset({"during", "in", "at", "after", "before", "while", "a
 # Material acts done to a place's people or property (aid, yielding, cuts, coercion, force): with no side named,
 # the country where they happen is their target. Not meetings: "met in Geneva" is not aimed at Switzerland.
 PLACE_TARGET_ROOTS = frozenset({"07", "08", "16", "17", "18", "19", "20"})
-HOME_PLACE_ROOTS = frozenset({"14"})
+# Acts that may take place at home, and whom they are aimed at there: a protest at the government (no sector),
+# coercion and force at the people
+HOME_TARGET_SECTOR = {"14": None, "17": "CVL", "18": "CVL", "19": "CVL", "20": "CVL"}
 PLACE_PREPS = frozenset({"in", "at", "near", "outside", "across", "throughout", "inside"})
 BASIS_WEIGHT = {"name": 0.1, "alias": 0.1, "title+name": 0.1, "description": 0.05, "metonym": 0.05,
                 "speaker": 0.05, "coref": 0.0, "context": -0.05, "demonym": 0.0, "pronoun": -0.1, "dyad": -0.15}
@@ -203,13 +205,11 @@ def unnamed_targets(book: Codebook, doc: DocumentState, d: Draft) -> None:
         home = sources[0].actor.country
         if home:
             d.targets = [Party(replace(d.parties.state(home), sector="CVL"), "context", -1)]  # its people
-    if not d.targets and sources and d.code[:2] in PLACE_TARGET_ROOTS:
+    if not d.targets and sources and (d.code[:2] in PLACE_TARGET_ROOTS or d.code[:2] in HOME_TARGET_SECTOR):
         # "killed 23 people in Tel Aviv", "lifted the curfew in Montenegro": an act on people or things named
-        # by no side is aimed at the country it took place in
-        d.targets = _place_target(c, d.parties, sources)
-    if not d.targets and sources and d.code[:2] in HOME_PLACE_ROOTS:
-        # "opposition supporters marched in Caracas": a protest at home is aimed at the government there
-        d.targets = [t for t in _place_target(c, d.parties, sources, home=True)
+        # by no side is aimed at the country it took place in; at home, at its people ("extended the curfew in
+        # Abidjan") or, for a protest, its government ("marched in Caracas")
+        d.targets = [t for t in _place_target(c, d.parties, sources, HOME_TARGET_SECTOR.get(d.code[:2], False))
                      if all((t.actor.actor_id, t.actor.sector) != (x.actor.actor_id, x.actor.sector) for x in sources)]
     if not d.targets and c.pattern.untargeted:
         d.code, d.untargeted = c.pattern.untargeted, True  # "fired a missile" at no one named: a test, not an attack
@@ -424,11 +424,11 @@ PASSES = (trigger, sides, meeting_sides, sense, hosts_and_brokers, unnamed_targe
 
 
 # -- what the passes read in the parse ------------------------------------------------------------------------
-def _place_target(c: Candidate, parties: Parties, sources: list, home: bool = False) -> list[Party]:
+def _place_target(c: Candidate, parties: Parties, sources: list, home_sector=False) -> list[Party]:
     """The country of a place phrase on the trigger or on what it acts on ("in Montenegro", "near the town of
-    Rafah"): a state named there, else a city the gazetteer knows. Only `home` acts (a protest) may be aimed at
-    the source's own country."""
-    own = set() if home else {faction(x.actor) for x in sources}
+    Rafah"): a state named there, else a city the gazetteer knows. The source's own country only for an act that
+    may take place at home (`home_sector` is then the sector aimed at there, None for the government)."""
+    own = {faction(x.actor) for x in sources}
     hosts = [c.trigger] + [ch for ch in c.trigger.children if ch.dep_ in ("dobj", "nsubjpass")]
     for h in hosts:
         for prep in h.children:
@@ -445,6 +445,8 @@ def _place_target(c: Candidate, parties: Parties, sources: list, home: bool = Fa
                         country = found.get("country") if found else None
                     if country and faction(parties.state(country)) not in own:
                         return [Party(parties.state(country), "place", n.i)]
+                    if country and home_sector is not False:
+                        return [Party(replace(parties.state(country), sector=home_sector), "place", n.i)]
     return []
 
 def _context_target(book: Codebook, doc: DocumentState, s: Sentence, c: Candidate, source: Party, parties: Parties, dyad,
