@@ -114,6 +114,9 @@ class Coreference:
             if a is not None and (a.kind == "person") == (d.kind == "person") \
                     and (d.country is None or a.country == d.country):
                 actor, basis = a, getattr(res, "basis", "") or "description"
+            elif a is not None and d.kind == "person" and a.kind == "state" and d.country and a.country == d.country:
+                # "the president of Armenia" on a date the knowledge base has no holder for: the state's office
+                actor, basis = a, "description"
         if actor is None:
             return None
         return Mention(doc.doc_id, d.text, d.span, actor, d.sentence, basis)

@@ -452,6 +452,10 @@ class MentionFinder:
                 if nation is None:
                     nation = _actor(resolve(nation_tokens[0].text))
                 country = nation.country if nation is not None else None
+            if country is None and comp_end > end + 1 and sdoc[end].lower_ == "of":
+                # "the president of Armenia": the complement names the state
+                nation = _actor(resolve(sdoc[end + 1:comp_end].text))
+                country = nation.country if nation is not None and nation.kind == "state" else None
             if not (article in _DEFINITE or nation_tokens or has_org or sdoc[start].is_title):
                 i = end
                 continue

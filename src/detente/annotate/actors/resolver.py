@@ -577,6 +577,9 @@ class ActorResolver:
         return Resolution(Actor(p.actor_id, p.name, "person", country, role.org, role.sector, role.role), basis, note)
 
     def _state_level(self, country: str, sector: Optional[str], role: Optional[str], basis: str, note: str) -> Resolution:
+        if role:
+            # "the president of Armenia" leaves "president of" once the country is taken out: the office is "president"
+            role = re.sub(r"(?i)(?:\s+(?:of|for|to|in|at|from|the|and))+$", "", role.strip()) or None
         st = self.kb.states.get(country)
         actor = Actor(country, st.name if st else country, "state", country, None, sector, role)
         return Resolution(actor, basis, note)
