@@ -16,6 +16,8 @@ OBJECT_HOSTS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
 ADJUNCT_NEEDS = frozenset({"under", "after", "before", "during", "amid", "despite", "since", "following", "because",
                            "without", "until", "as"})
 # "two days of drills", "four days of talks": a measure of time in front of the event noun
+# Prepositions naming what a complaint is about ("over", "against"), looked for past the forum it went to
+GRIEVANCE_PREPS = frozenset({"over", "against"})
 # Coercion and force, whose target may be named only by what they were done for ("fired to disperse X")
 PURPOSE_ROOTS = frozenset({"17", "18", "19", "20"})
 MEASURE_NOUNS = frozenset({"day", "week", "hour", "month", "round", "year", "night"})
@@ -375,6 +377,11 @@ class Matcher:
         hosts = [tok] + [ch for ch in tok.children if ch.dep_ in OBJECT_HOSTS]
         if c.needed is not None and c.needed not in hosts:
             hosts.append(c.needed)
+        if role in GRIEVANCE_PREPS:
+            # "filed a complaint with the WTO over Japan's controls": the parser often hangs the grievance on the
+            # forum's name
+            hosts.extend(o for h in list(hosts) for pr in h.children if pr.dep_ == "prep" and pr.lower_ == "with"
+                         for o in pobjs(pr))
         gov = self.governor(tok)
         if gov is not None and tok.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.w["support_verbs"]:
             hosts.append(gov)  # "held exercises near Taiwan": the phrase hangs from the light verb
