@@ -60,6 +60,20 @@ def event_contexts(code_context: Optional[str], sentence_tokens: Optional[Iterab
     first = tuple(dict.fromkeys(c for c in (code_context or "").replace(" ", "").split(";") if c in _KNOWN))
     if sentence_tokens is None:
         return first
+    if isinstance(sentence_tokens, (list, tuple)):
+        found = _cue_contexts(sentence_tokens)
+    else:
+        found = _sentence_contexts(sentence_tokens)
+    return first + tuple(sorted(c for c in found if c not in first))
+
+
+@lru_cache(maxsize=16)
+def _sentence_contexts(doc) -> frozenset[str]:
+    # a sentence's several events share its cues: read them once
+    return _cue_contexts(doc)
+
+
+def _cue_contexts(sentence_tokens) -> frozenset[str]:
     by_first = _cues()
     forms = _forms(sentence_tokens)
     found: set[str] = set()
@@ -78,4 +92,4 @@ def event_contexts(code_context: Optional[str], sentence_tokens: Optional[Iterab
             continue
         found.update(match[1])
         i += len(match[0])
-    return first + tuple(sorted(found - set(first)))
+    return frozenset(found)

@@ -103,7 +103,7 @@ def _complemented(tok) -> bool:
                for ch in tok.children)
 
 
-def fits(tok, slots) -> Optional[object]:
+def fits(tok, slots, objects: Optional[list] = None) -> Optional[object]:
     """The token that anchors a PETRARCH pattern on this verb (its object, or the preposition's object), the verb
     itself for a pattern of particle or subject only, or None when the parse does not give the pattern's words."""
     anchor = tok
@@ -115,7 +115,7 @@ def fits(tok, slots) -> Optional[object]:
             return None
     hosts = [tok]
     if slots.object:
-        objs = [o for o in _objects(tok) if _phrase_fits(o, slots.object)]
+        objs = [o for o in (_objects(tok) if objects is None else objects) if _phrase_fits(o, slots.object)]
         if not objs:
             return None
         anchor = objs[0]
@@ -172,12 +172,13 @@ class Matcher:
             options = options + [p for p in self.d.lookup(tok.lower_, "ADJ") + self.d.lookup(lemma, "ADJ")
                                  if pos == "ADJ" or tok.tag_ in ("VBG", "VBN")]
         own = any(p.origin == "detente" for p in options)
+        objects = _objects(tok) if any(p.slots is not None for p in options) else []  # once for all of the verb's patterns
         for p in sorted(options, key=lambda p: (p.origin != "detente", not p.needs)):
             if p.slots is not None:
                 if tok.dep_ in ("amod", "compound", "nmod"):
                     continue  # "the defeated party": a participle describing a noun tells no act
                 # PETRARCH's patterns: a bare verb's default code only where Detente has no pattern of its own
-                needed = fits(tok, p.slots) if p.slots.specificity else (tok if not (own or _complemented(tok)) else None)
+                needed = fits(tok, p.slots, objects) if p.slots.specificity else (tok if not (own or _complemented(tok)) else None)
                 if needed is None:
                     continue
                 if p.slots.blocks:
