@@ -257,7 +257,8 @@ class Matcher:
                 c.sources, c.source_role = found, role
                 break
         if not c.sources and c.needed is not None and c.needed.pos_ in ("NOUN", "PROPN") and c.needed.i != c.i \
-                and not (c.trigger.pos_ == "VERB" and self.subjects(c.trigger)):  # not past a subject we cannot name
+                and not (c.trigger.pos_ == "VERB" and (self.subjects(c.trigger) or is_passive(c.trigger))):
+            # not past a subject we cannot name; nor, in the passive, from the one acted on ("its demands were met")
             # "The Franco-German summit took place": the actors sit on the noun the verb needed
             for role in ("poss", "compound", "between"):
                 found = self.role(c, role, parties, tok=c.needed)
