@@ -584,7 +584,9 @@ class MentionFinder:
             k = i - 1
             while k >= 0 and k >= i - 5 and (sdoc[k].lower_ in mods or _compound_modifier(sdoc, k) or (
                     # "Palestinian suicide bombers", "Afghan rebel leaders": a common noun naming the kind of group
-                    sdoc[k].tag_ == "NN" and not _capitalised(sdoc[k]) and all(sdoc[j].tag_.startswith("NN") for j in range(k, i)))):
+                    sdoc[k].tag_ == "NN" and not _capitalised(sdoc[k]) and all(sdoc[j].tag_.startswith("NN") for j in range(k, i)))
+                    # "Russian civilian advisers": an agent word used as an adjective gives the sector
+                    or (sdoc[k].tag_ == "JJ" and sdoc[k].lower_ in nouns)):
                 if sdoc[k].lower_ in nouns:
                     sector = nouns[sdoc[k].lower_]
                 k -= 1
