@@ -11,7 +11,7 @@ base, the answer is the country-level actor with the office's sector and title, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from detente import lexicon
@@ -209,7 +209,15 @@ class ActorResolver:
                 continue            # "Moscow and Washington": not a title
             pick = self._choose_people(ids, d, context, title)
             if pick:
-                return self._person(self.kb.people[pick], d, "title+name")
+                res = self._person(self.kb.people[pick], d, "title+name")
+                office_sector = (title.office[1] if title.office else None) or title.sector
+                if not former and res.actor.sector in (None, "ELI") and office_sector in OFFICE_SECTORS:
+                    # "Niger's President Mohamed Bazoum" where the knowledge base has no role at the date: the title
+                    # the text gives him at that date says what he is
+                    res = Resolution(replace(res.actor, sector=office_sector, role=title.words or res.actor.role),
+                                     res.basis, (res.note + "; " if res.note else "")
+                                     + f"sector {office_sector} from the title '{title.words}' (no role in the knowledge base at the date)")
+                return res
         # an unknown name after a title: a new person actor
         name_toks = []
         for tok in reversed(toks):
