@@ -186,6 +186,9 @@ class ActorResolver:
                 return self._person(self.kb.people[pick], d, "name" if e.form == "name" else "alias")
             return None
         e = next((x for x in entries if x.table != "person"), entries[0])
+        if t.isupper() and len(t) > 1 and e.table == "state" and e.form == "capital":
+            # "SANA" (Syria's news agency) is not "Sanaa": an acronym names an organisation before a city
+            e = next((x for x in entries if x.table == "org"), e)
         if e.table == "state" and e.form == "capital" and not self.kb.states[e.actor_id].capital_metonym:
             return None         # "Brussels", "Vienna", "Geneva": the EU, NATO, the OSCE or the host state
         return self._non_person(e, t, d)
@@ -199,8 +202,8 @@ class ActorResolver:
             suffix = " ".join(toks[i:])
             entries = [e for e in self._dedupe(self.kb.lookup(suffix)) if e.table == "person"]
             ids = [e.actor_id for e in entries] or sorted(self.kb.surnames.get(name_key(suffix), ()))
-            if not ids:
-                continue
+            if not ids or (not entries and not suffix[:1].isupper()):
+                continue        # "a Nicaraguan bishop" is no Bishop: a surname is written with a capital
             if not entries and toks[i - 1][:1].isupper() and toks[i - 1].strip(",") not in OFFICE_NOUNS \
                     and not self._is_title_word(toks[i - 1]):
                 continue        # "Juan Ramirez" is not the Ramirez the knowledge base knows by another first name
