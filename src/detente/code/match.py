@@ -328,7 +328,7 @@ class Matcher:
                     if not found and ch.pos_ == "NOUN":
                         # "shelled positions of the Palestinian forces", "attacked a camp for Congolese refugees":
                         # a thing acted on stands for whom it belongs to or serves
-                        found = [p for pp in ch.children if pp.dep_ == "prep" and pp.lower_ in ("of", "for", "from")
+                        found = [p for pp in ch.children if pp.dep_ in ("prep", "agent") and pp.lower_ in ("of", "for", "from", "by")
                                  for o in pobjs(pp) for p in parties.phrase(o, exclude)]
                     out.extend(found)
                     # "vetoed a resolution drafted by X and Y": the drafters are who the act is aimed at; not the

@@ -381,8 +381,10 @@ def pairs(book: Codebook, doc: DocumentState, d: Draft) -> None:
     d.pairs = [(src, tgt) for src, tgt in out
                if not (tgt is not None and faction(src.actor) == faction(tgt.actor) and d.act_root not in DOMESTIC_ROOTS)
                # at home a side acts on another part of its own state ("government forces ... against civilians")
+               # (and anywhere, a state on a faction of its own: "Croatia is investigating Croatian extremists")
                and not (tgt is not None and src.actor.actor_id == tgt.actor.actor_id
-                        and (src.actor.sector == tgt.actor.sector or d.act_root not in DOMESTIC_ROOTS))
+                        and (src.actor.sector == tgt.actor.sector
+                             or (d.act_root not in DOMESTIC_ROOTS and faction(src.actor) == faction(tgt.actor))))
                and not (tgt is None and p.needs_target and not d.untargeted)]
 
 
