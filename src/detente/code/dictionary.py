@@ -147,10 +147,10 @@ class Dictionary:
 
 # Roots whose acts stand without a target: a protest, a show of force, an attack on no one named.
 UNTARGETED_ROOTS = frozenset({"14", "15"})
-# Announced acts coded as the intent to do them (033 for aid to come, as PLOVER codes it AGREE): only for
+# Announced acts coded as the intent to do them (033 for aid to come, as PLOVER codes it AGREE): for diplomatic and
 # material cooperation, where the intent codes are as specific as the act; a meeting or an attack to come is
 # left to the coder's own frames.
-INTENT_ROOTS = frozenset({"06", "07", "08"})
+INTENT_ROOTS = frozenset({"05", "06", "07", "08"})
 STATEMENT_ROOTS = frozenset({"01", "02"})
 # Where a PETRARCH pattern's target is looked for when the pattern does not mark it: the object, then the
 # prepositions that name whom an act is aimed at.
