@@ -59,7 +59,8 @@ class Pattern:
 
     @property
     def specificity(self) -> int:
-        return self.slots.specificity if self.slots is not None else len(self.needs)
+        # own patterns: one that needs a word before one that does not, else in file order (the table is ordered)
+        return self.slots.specificity if self.slots is not None else int(bool(self.needs))
 
 
 # A phrase is a tuple of word alternatives, head last: ("arms", "shipment"), or a synset's members at one place.
