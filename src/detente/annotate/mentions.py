@@ -602,6 +602,10 @@ class MentionFinder:
             if first is None and _capitalised(sdoc[k]) and not sdoc[k].is_punct:
                 # "Two Palestinian bombers" at the start of a sentence: a capitalised number is not part of a name
                 first = k if (k == 0 or not _capitalised(sdoc[k - 1]) or sdoc[k - 1].pos_ in ("NUM", "DET")) else None
+                if first is None and k >= 1:
+                    # "Sri Lankan troops" (tagged a person's name): a two-word nationality
+                    two = _actor(resolve(sdoc[k - 1:k + 1].text))
+                    first = k - 1 if two is not None and two.kind == "state" else None
             if first is not None:
                 nation = sdoc[first:k + 1]
                 state = _actor(resolve(nation.text))
