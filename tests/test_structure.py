@@ -73,6 +73,18 @@ TEXTS = {
     # 14. PLOVER contexts
     "cbrn-bakhmut": "Russian forces attacked Ukrainian troops with chemical weapons near Bakhmut, Kyiv said.",
     "cbrn-basra": "Iraqi warplanes bombed Iranian troops with chemical weapons near Basra in 1987.",
+    # 15. the place of an attack told in its "when" clause
+    "when-place-kabul": "Taliban fighters killed nine people on Monday when they stormed a hotel in Kabul.",
+    "when-place-mogadishu": "Al-Shabaab militants killed six soldiers when they attacked a base in Mogadishu.",
+    # 16. police who arrest no one named act on their own country's people
+    "police-arrest-dhaka": "Bangladeshi police arrested 40 people after the rally on Friday.",
+    "police-detain-minsk": "Belarusian police detained more than 100 people on Sunday.",
+    # 17. "up to N" is a quantity, not a particle and a preposition
+    "up-to-kidnap": "Boko Haram militants have kidnapped up to 20 Nigerian schoolgirls from a village in Borno.",
+    "up-to-detain": "Iranian authorities detained up to 30 British-Iranian dual nationals, officials said.",
+    # 18. those who come to a gathering for a purpose pursue it
+    "rally-for-protest": "Thousands of Kenyans gathered for a rally in Nairobi to protest the new finance bill.",
+    "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
 
@@ -304,3 +316,35 @@ def test_chemical_attack_carries_cbrn_context(coded, case_id, source, target):
 def test_conventional_attack_carries_no_cbrn_context(coded):
     events = find(events_of(coded, "thing-of"), plover="ASSAULT", source="TUR", target="SYR")
     assert events and not any("cbrn" in e.context for e in events), [(e.cameo, e.context) for e in events]
+
+
+# -- 15-18. the place of an attack in its "when" clause; police at home; "up to N"; a gathering's purpose -----
+
+@pytest.mark.parametrize("case_id, source, target", [
+    ("when-place-kabul", "AFG", "AFG"),          # the Taliban (Afghan) in Kabul: at home, at its people
+    ("when-place-mogadishu", "SOM", "SOM"),
+])
+def test_place_of_an_attack_in_its_when_clause(coded, case_id, source, target):
+    assert_coded(coded, case_id, plover="ASSAULT", source=source, target=target)
+
+
+@pytest.mark.parametrize("case_id, state", [("police-arrest-dhaka", "BGD"), ("police-detain-minsk", "BLR")])
+def test_police_who_arrest_no_one_named_act_at_home(coded, case_id, state):
+    assert_coded(coded, case_id, plover="COERCE", source=state, target=state)
+
+
+@pytest.mark.parametrize("case_id, plover, source, target", [
+    ("up-to-kidnap", "ASSAULT", None, "NGA"),
+    ("up-to-detain", "COERCE", "IRN", "GBR"),
+])
+def test_up_to_a_number_is_the_object(coded, case_id, plover, source, target):
+    events = [e for e in events_of(coded, case_id) if e.plover == plover and side(e.target) == target]
+    assert events, f"{TEXTS[case_id]!r}: {produced(events_of(coded, case_id))}"
+    assert source is None or side(events[0].source) == source
+
+
+@pytest.mark.parametrize("case_id, plover, state", [("rally-for-protest", "PROTEST", "KEN"),
+                                                    ("march-for-demand", "PROTEST", "CHL")])
+def test_a_gathering_for_a_purpose_is_pursued_by_those_who_come(coded, case_id, plover, state):
+    events = [e for e in events_of(coded, case_id) if side(e.source) == state]
+    assert events, f"{TEXTS[case_id]!r}: nobody came: {produced(events_of(coded, case_id))}"

@@ -339,6 +339,12 @@ class Matcher:
                                for p in parties.phrase(o, exclude) if p not in found)
             if not out and tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
                 out.extend(parties.phrase(tok.head, exclude))  # "the diplomats expelled by X"
+            if not out and not passive:
+                # "kidnapped up to 16 advisers": the parser takes the quantity's "up to" for a particle and a preposition
+                out.extend(p for up in tok.children if up.dep_ == "prt" and up.lower_ == "up"
+                           for to in [*tok.children, *up.children] if to.dep_ == "prep" and to.lower_ == "to" and to.i == up.i + 1
+                           for o in pobjs(to) if any(n.dep_ == "nummod" for n in o.children)
+                           for p in parties.phrase(o, exclude))
             return out
         if role == "oprd":
             # "called Recep Tayyip Erdogan on Monday": a name the parser took for a predicate
@@ -456,6 +462,10 @@ class Matcher:
             return self.subjects(h.head, depth + 1)  # "responded by suspending trade", "left without signing"
         if tok.dep_ in ("acomp", "attr") and h.pos_ in ("AUX", "VERB"):
             return self.subjects(h, depth + 1)
+        if tok.dep_ in ("acl", "relcl") and h.dep_ == "pobj" and h.head.lower_ == "for" and h.head.head.pos_ == "VERB" \
+                and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children):
+            # "were converging for a rally to protest ...": those who come to a gathering for a purpose pursue it
+            return self.subjects(h.head.head, depth + 1)
         if tok.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN"):
             # "his decision to launch talks", "Russia's readiness to meet"
             return [ch for ch in h.children if ch.dep_ == "poss"]

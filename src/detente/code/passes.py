@@ -211,6 +211,11 @@ def unnamed_targets(book: Codebook, doc: DocumentState, d: Draft) -> None:
         # Abidjan") or, for a protest, its government ("marched in Caracas")
         d.targets = [t for t in _place_target(c, d.parties, sources, HOME_TARGET_SECTOR.get(d.code[:2], False))
                      if all((t.actor.actor_id, t.actor.sector) != (x.actor.actor_id, x.actor.sector) for x in sources)]
+    police = book.frames["police_at_home"]
+    if not d.targets and sources and sources[0].actor.sector in police["sectors"] and d.code[:2] in police["roots"] \
+            and sources[0].actor.country:
+        # "police arrested 12": no one named, the people of their own country
+        d.targets = [Party(replace(d.parties.state(sources[0].actor.country), sector="CVL"), "context", -1)]
     if not d.targets and c.pattern.untargeted:
         d.code, d.untargeted = c.pattern.untargeted, True  # "fired a missile" at no one named: a test, not an attack
 
@@ -432,6 +437,9 @@ def _place_target(c: Candidate, parties: Parties, sources: list, home_sector=Fal
     may take place at home (`home_sector` is then the sector aimed at there, None for the government)."""
     own = {faction(x.actor) for x in sources}
     hosts = [c.trigger] + [ch for ch in c.trigger.children if ch.dep_ in ("dobj", "nsubjpass")]
+    # "killed 23 people when they blew themselves up in Tel Aviv": a clause telling when the act took place
+    hosts += [ch for ch in c.trigger.children if ch.dep_ == "advcl"
+              and any(m.dep_ == "advmod" and m.lower_ == "when" for m in ch.children)]
     for h in hosts:
         for prep in h.children:
             if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
