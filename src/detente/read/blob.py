@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import BinaryIO, Optional
 
-from detente.read.decode import decode_bytes, looks_binary
+from detente.read.decode import decode_text, looks_binary
 from detente.read.sniff import looks_html
 from detente.types import EMPTY, NOT_TEXT, Record
 
@@ -48,16 +48,22 @@ def blob_record(source: str, data: bytes, *, html: Optional[bool] = None, charse
         rec.status, rec.error = NOT_TEXT, "binary content (NUL or control bytes), not text"
         return rec
     is_html = looks_html(data[:8192]) if html is None else html
-    text, encoding = decode_bytes(data, hint=charset, is_html=is_html)
+    text, encoding, note = decode_text(data, hint=charset, is_html=is_html)
     if text is None:
         rec.status, rec.error = NOT_TEXT, "no text encoding gives readable text"
         return rec
-    return text_record(rec, text, encoding, is_html)
+    return text_record(rec, text, encoding, is_html, note)
 
 
-def text_record(rec: Record, text: str, encoding: Optional[str], is_html: bool) -> Record:
-    """Fill a Record from already decoded text (JSONL fields, text streams)."""
+def text_record(rec: Record, text: str, encoding: Optional[str], is_html: bool, note: Optional[str] = None) -> Record:
+    """Fill a Record from already decoded text (JSONL fields, text streams).
+
+    `note` is a non-fatal remark on the decoding ("utf-8: 1 invalid byte replaced"): it goes to `error` while
+    the record stays readable (status None).
+    """
     rec.text, rec.encoding, rec.is_html = text, encoding, is_html
+    if note:
+        rec.error = note
     if not text.strip():
         rec.status, rec.text = EMPTY, None
     elif "\x00" in text:

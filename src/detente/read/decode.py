@@ -17,6 +17,7 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _WORD = re.compile(r"[^\W\d_]+")
+_ESCAPED = re.compile("[\udc80-\udcff]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # Accented letters that Western European text really uses; other Latin-extended letters are rarer and
@@ -85,15 +86,48 @@ def implausibility(text: str) -> float:
 
 
 def decode_bytes(data: bytes, hint: Optional[str] = None, is_html: bool = False) -> tuple[Optional[str], Optional[str]]:
-    """Return (text, encoding); (None, None) when no encoding gives plausible text.
+    """Return (text, encoding); (None, None) when no encoding gives plausible text. See decode_text."""
+    text, encoding, _ = decode_text(data, hint, is_html)
+    return text, encoding
 
-    Order: BOM, the container's hint (HTTP header), the HTML meta charset, valid UTF-8, then the most
-    plausible of charset-normalizer's guesses and the common single-byte code pages.
+
+def utf8_with_replacements(data: bytes) -> Optional[tuple[str, int]]:
+    """(text, bytes replaced) when the bytes are UTF-8 except for a few invalid bytes, else None.
+
+    "A few" means no more invalid bytes than correctly encoded non-ASCII characters: the file shows it is
+    UTF-8, and each stray byte becomes U+FFFD instead of turning every other character into mojibake. Text
+    with no valid multi-byte character at all is left to the code-page guessers (one byte 0xE9 in ASCII text
+    is most likely a windows-1252 "é").
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    text = data.decode("utf-8", "surrogateescape")  # each invalid byte becomes one lone surrogate U+DC80..U+DCFF
+    bad = len(_ESCAPED.findall(text))
+    if not bad:
+        return None
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    if good < bad:
+        return None
+    return _ESCAPED.sub("\ufffd", text), bad
+
+
+def replaced_note(encoding: str, count: int) -> str:
+    return f"{encoding}: {count} invalid byte{'' if count == 1 else 's'} replaced"
+
+
+def decode_text(data: bytes, hint: Optional[str] = None,
+                is_html: bool = False) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """Return (text, encoding, note); (None, None, None) when no encoding gives plausible text.
+
+    Order: BOM, the container's hint (HTTP header), the HTML meta charset, valid UTF-8, UTF-8 with a few
+    invalid bytes replaced (the note then says how many), then the most plausible of charset-normalizer's
+    guesses and the common single-byte code pages. Each record (each JSONL line, each WARC record) is decoded
+    on its own, so one bad byte never changes how another document is read.
     """
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(name), name
+                return data.decode(name), name, None
             except UnicodeDecodeError:
                 break
     declared = []
@@ -114,11 +148,14 @@ def decode_bytes(data: bytes, hint: Optional[str] = None, is_html: bool = False)
         except UnicodeDecodeError:
             continue
         if implausibility(text[:20000]) < 5:
-            return text, name
+            return text, name, None
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError:
         pass
+    lenient = utf8_with_replacements(data)
+    if lenient is not None:
+        return lenient[0], "utf-8", replaced_note("utf-8", lenient[1])
     candidates: list[str] = []
     try:
         for match in from_bytes(data[:200000]):
@@ -148,5 +185,5 @@ def decode_bytes(data: bytes, hint: Optional[str] = None, is_html: bool = False)
         if best is None or (score, rank) < (best[0], best[1]):
             best = (score, rank, name, text)
     if best is None or best[0] > 50:
-        return None, None
-    return best[3], best[2]
+        return None, None, None
+    return best[3], best[2], None

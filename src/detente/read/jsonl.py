@@ -5,8 +5,9 @@ import json
 from typing import BinaryIO, Iterator, Optional
 
 from detente.read.blob import CHUNK, over_cap_error, text_record
-from detente.read.decode import decode_bytes
+from detente.read.decode import decode_text
 from detente.read.sniff import looks_html
+from detente.read.streams import describe, shorten
 from detente.types import EMPTY, NOT_TEXT, Record
 
 
@@ -34,26 +35,39 @@ def jsonl_records(stream: BinaryIO, path: str, max_bytes: int) -> Iterator[Recor
     while True:
         line = stream.readline(max_bytes + 1)
         if not line:
-            return
+            break
         number += 1
         source = f"{path}#{number}"
         if len(line) > max_bytes and not line.endswith(b"\n"):
             size = len(line) + _drain_line(stream)
             yield Record(source=source, status=NOT_TEXT, size=size, error=f"line {number}: " + over_cap_error(size, max_bytes))
             continue
+        damage = getattr(stream, "error", None)  # a cut or corrupt .jsonl.gz (see streams.GzipStream)
+        if damage and not line.endswith(b"\n"):
+            yield Record(source=source, status=NOT_TEXT, size=len(line),
+                         error=f"line {number}: truncated: read {len(line)} bytes, then {damage}")
+            return
         if not line.strip():
             continue
-        yield _line_record(line, source, number)
+        try:
+            rec = _line_record(line, source, number)
+        except Exception as err:  # a bug on one line must not lose the lines after it
+            rec = Record(source=source, status=NOT_TEXT, size=len(line), error=f"line {number}: {describe(err)}")
+        yield rec
+    damage = getattr(stream, "error", None)
+    if damage:
+        yield Record(source=path, status=NOT_TEXT, error=f"after line {number}: {damage}")
 
 
 def _line_record(line: bytes, source: str, number: int) -> Record:
-    text, encoding = decode_bytes(line)
+    text, encoding, note = decode_text(line)
     if text is None:
         return Record(source=source, status=NOT_TEXT, size=len(line), error=f"line {number}: not decodable text")
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as err:
-        return Record(source=source, status=NOT_TEXT, size=len(line), error=f"line {number}: invalid JSON: {err}")
+        return Record(source=source, status=NOT_TEXT, size=len(line),
+                      error=f"line {number}: invalid JSON: {shorten(err)}")
     if not isinstance(obj, dict):
         return Record(source=source, status=NOT_TEXT, size=len(line),
                       error=f"line {number}: expected a JSON object, got {type(obj).__name__}")
@@ -75,4 +89,4 @@ def _line_record(line: bytes, source: str, number: int) -> Record:
         return rec
     if not is_html:
         is_html = looks_html(body[:8192].encode("utf-8", "ignore"))
-    return text_record(rec, body, encoding, is_html)
+    return text_record(rec, body, encoding, is_html, note)

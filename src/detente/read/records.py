@@ -1,7 +1,6 @@
 """iter_records: every input (file, folder, glob, stdin) to Records, one bad record never stopping the rest."""
 from __future__ import annotations
 
-import gzip
 import os
 import sys
 from typing import BinaryIO, Iterator, Optional
@@ -10,7 +9,8 @@ from detente import settings
 from detente.read.blob import blob_record, over_cap_error, read_capped
 from detente.read.jsonl import jsonl_records
 from detente.read.sniff import GZIP_MAGIC, kind_of
-from detente.read.sources import STDIN, expand
+from detente.read.sources import STDIN, Unreadable, expand
+from detente.read.streams import GzipStream, describe
 from detente.read.warc import warc_records
 from detente.types import NOT_TEXT, Record
 
@@ -18,13 +18,24 @@ from detente.types import NOT_TEXT, Record
 def iter_records(inputs: list[str], max_bytes: int = settings.MAX_RECORD_BYTES, stdin=None) -> Iterator[Record]:
     """Yield one Record per input record, in input order. Never raises for bad input."""
     for path in expand(list(inputs)):
-        if path == STDIN:
-            yield _stdin_record(stdin if stdin is not None else sys.stdin, max_bytes)
+        if isinstance(path, Unreadable):
+            yield Record(source=path.path, status=NOT_TEXT, error=path.error)
             continue
+        if path == STDIN:
+            try:
+                rec = _stdin_record(stdin if stdin is not None else sys.stdin, max_bytes)
+            except Exception as err:
+                rec = Record(source=STDIN, status=NOT_TEXT, error=f"could not read standard input: {describe(err)}")
+            yield rec
+            continue
+        count = 0
         try:
-            yield from _file_records(path, max_bytes)
+            for rec in _file_records(path, max_bytes):
+                count += 1
+                yield rec
         except Exception as err:  # a damaged container: report it and go on with the next input
-            yield Record(source=path, status=NOT_TEXT, error=f"could not read {path}: {type(err).__name__}: {err}")
+            after = f" after {count} records" if count else ""
+            yield Record(source=path, status=NOT_TEXT, error=f"could not read {path}{after}: {describe(err)}")
 
 
 def _stdin_record(stream, max_bytes: int) -> Record:
@@ -50,23 +61,18 @@ def _file_records(path: str, max_bytes: int) -> Iterator[Record]:
         stream: BinaryIO = raw
         kind = kind_of(path, head)
         if head.startswith(GZIP_MAGIC):
-            stream = gzip.GzipFile(fileobj=raw)  # streamed: decompressed bytes are capped below
+            # streamed, in bounded chunks; damage ends the stream with a note instead of an exception
+            stream = GzipStream(raw, settings.MAX_WARC_BYTES)  # type: ignore[assignment]
             if kind == "gz":
-                inner = stream.peek(8192)[:8192] if hasattr(stream, "peek") else b""
-                kind = kind_of(path[:-3] if path.lower().endswith(".gz") else path, inner)
+                kind = kind_of(path[:-3] if path.lower().endswith(".gz") else path, stream.peek(8192))
         kind = kind.removesuffix(".gz")
         if kind == "warc":
-            yield from warc_records(raw if stream is raw else _rewind(raw), path, max_bytes)
+            yield from warc_records(stream, path, max_bytes)
         elif kind == "jsonl":
             yield from jsonl_records(stream, path, max_bytes)
         else:
             yield _single_record(stream, path, max_bytes, html=True if kind == "html" else None,
                                  size_hint=None if stream is not raw else os.path.getsize(path))
-
-
-def _rewind(raw: BinaryIO) -> BinaryIO:
-    raw.seek(0)  # warcio does its own (per-member) decompression
-    return raw
 
 
 def _single_record(stream: BinaryIO, path: str, max_bytes: int, html: Optional[bool], size_hint: Optional[int]) -> Record:
@@ -75,4 +81,8 @@ def _single_record(stream: BinaryIO, path: str, max_bytes: int, html: Optional[b
     data, size, exact = read_capped(stream, max_bytes, settings.MAX_WARC_BYTES)
     if data is None:
         return Record(source=path, status=NOT_TEXT, size=size, error=over_cap_error(size, max_bytes, exact))
+    damage = getattr(stream, "error", None)
+    if damage:
+        # a cut or corrupt gzip file: what came out may be part of a page only (see warc.py on truncated records)
+        return Record(source=path, status=NOT_TEXT, size=size, error=f"read {size} bytes, then {damage}")
     return blob_record(path, data, html=html)
