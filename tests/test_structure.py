@@ -84,6 +84,10 @@ TEXTS = {
     "up-to-detain": "Iranian authorities detained up to 30 British-Iranian dual nationals, officials said.",
     # 18. those who come to a gathering for a purpose pursue it
     "rally-for-protest": "Thousands of Kenyans gathered for a rally in Nairobi to protest the new finance bill.",
+    # 19. force by a thing with no one named behind it: an unidentified armed group of the place
+    "unknown-bomb-kandahar": "A roadside bomb near the city of Kandahar killed four Canadian soldiers on Sunday.",
+    "unknown-ied-mosul": "Two British soldiers were killed by an explosive device outside of Mosul, the army said.",
+    "unknown-bomb-no-victim": "A car bomb exploded in Kabul on Monday.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -348,3 +352,17 @@ def test_up_to_a_number_is_the_object(coded, case_id, plover, source, target):
 def test_a_gathering_for_a_purpose_is_pursued_by_those_who_come(coded, case_id, plover, state):
     events = [e for e in events_of(coded, case_id) if side(e.source) == state]
     assert events, f"{TEXTS[case_id]!r}: nobody came: {produced(events_of(coded, case_id))}"
+
+
+# -- 19. force by a thing with no one named behind it ------------------------------------------------------------
+
+@pytest.mark.parametrize("case_id, place, target", [("unknown-bomb-kandahar", "AFG", "CAN"),
+                                                    ("unknown-ied-mosul", "IRQ", "GBR")])
+def test_a_bomb_with_no_one_named_behind_it_is_an_unidentified_group_of_the_place(coded, case_id, place, target):
+    assert_coded(coded, case_id, plover="ASSAULT", source=place, target=target)
+    attackers = [e.source for e in events_of(coded, case_id) if e.plover == "ASSAULT"]
+    assert all(a.sector == "UAF" and a.actor_id == f"{place}-UAF" for a in attackers), attackers
+
+
+def test_a_bomb_with_no_victim_named_codes_nothing(coded):
+    assert not events_of(coded, "unknown-bomb-no-victim"), produced(events_of(coded, "unknown-bomb-no-victim"))

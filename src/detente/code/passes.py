@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Optional
 
-from detente.types import Event, Sentence
+from detente.types import Actor, Event, Sentence
 
 from .context import event_contexts
 from .dating import after_measure, background, context_day, date_event, is_historical, lasting, parse_day
@@ -259,6 +259,28 @@ def targets_from_context(book: Codebook, doc: DocumentState, d: Draft) -> None:
             d.basis_extra -= 0.05
 
 
+def unnamed_attackers(book: Codebook, doc: DocumentState, d: Draft) -> None:
+    """"A roadside bomb near Samarra killed a U.S. soldier": force by a thing with no one named behind it is an
+    unidentified armed group's (CAMEO's UAF) of the country where it struck."""
+    c, words = d.candidate, book.words
+    if d.sources or d.code[:2] not in ("18", "19", "20"):
+        return
+    tok = c.trigger
+    agents = [o for ch in tok.children if ch.dep_ in ("agent", "prep") and ch.lower_ in ("by", "in") for o in pobjs(ch)]
+    doers = book.matcher.subjects(tok) + agents if tok.pos_ == "VERB" else [tok]
+    instruments = [t for t in doers if t.lemma_.lower() in words["attack_instruments"]
+                   or " ".join(x.lemma_.lower() for x in t.subtree if x.dep_ == "compound" or x is t)
+                   in words["attack_instruments"]]
+    if not instruments:
+        return
+    at = _place_target(c, d.parties, [], None, hosts=instruments)
+    if at:
+        state = at[0].actor
+        unknown = Actor(actor_id=f"{state.country}-UAF", name=f"unidentified armed group ({state.name})", kind="org",
+                        country=state.country, sector="UAF")
+        d.sources = [Party(unknown, "place", at[0].i)]
+
+
 def speaker_attribution(book: Codebook, doc: DocumentState, d: Draft) -> None:
     """A reported attack is the speaker's accusation (frames.json `reported_attack`); with no source, no event."""
     c, sources = d.candidate, d.sources
@@ -427,16 +449,17 @@ def rows(book: Codebook, doc: DocumentState, d: Draft) -> None:
 # The order matters: the code is settled before targets are sought by it, the sides before the mode asks
 # whose word an announcement is, the date before it can make an act history.
 PASSES = (trigger, sides, meeting_sides, sense, hosts_and_brokers, unnamed_targets, act_criticised,
-          targets_from_context, speaker_attribution, recode, mode, date, history, place, pairs, confidence, rows)
+          targets_from_context, unnamed_attackers, speaker_attribution, recode, mode, date, history, place, pairs, confidence, rows)
 
 
 # -- what the passes read in the parse ------------------------------------------------------------------------
-def _place_target(c: Candidate, parties: Parties, sources: list, home_sector=False) -> list[Party]:
+def _place_target(c: Candidate, parties: Parties, sources: list, home_sector=False, hosts=()) -> list[Party]:
     """The country of a place phrase on the trigger or on what it acts on ("in Montenegro", "near the town of
     Rafah"): a state named there, else a city the gazetteer knows. The source's own country only for an act that
-    may take place at home (`home_sector` is then the sector aimed at there, None for the government)."""
+    may take place at home (`home_sector` is then the sector aimed at there, None for the government). `hosts`
+    adds words the place phrase may hang from."""
     own = {faction(x.actor) for x in sources}
-    hosts = [c.trigger] + [ch for ch in c.trigger.children if ch.dep_ in ("dobj", "nsubjpass")]
+    hosts = [c.trigger, *hosts] + [ch for ch in c.trigger.children if ch.dep_ in ("dobj", "nsubjpass")]
     # "killed 23 people when they blew themselves up in Tel Aviv": a clause telling when the act took place
     hosts += [ch for ch in c.trigger.children if ch.dep_ == "advcl"
               and any(m.dep_ == "advmod" and m.lower_ == "when" for m in ch.children)]
@@ -444,13 +467,15 @@ def _place_target(c: Candidate, parties: Parties, sources: list, home_sector=Fal
         for prep in h.children:
             if prep.dep_ != "prep" or prep.lower_ not in PLACE_PREPS:
                 continue
-            for o in pobjs(prep):
+            # "outside of the city": the place is under the "of"
+            for o in pobjs(prep) or [g for pp in prep.children if pp.dep_ == "prep" and pp.lower_ == "of" for g in pobjs(pp)]:
                 # "the town of Rafah", "the city of Basra": the name is one level down
                 names = [o] + [g for pp in o.children if pp.dep_ == "prep" and pp.lower_ == "of" for g in pobjs(pp)]
                 for n in names:
                     states = [q for q in parties.phrase(n, conj=False) if q.actor.kind == "state"]
                     country = states[0].actor.country if states else None
-                    if country is None and n.ent_type_ in ("GPE", "LOC"):
+                    # a name after "the town of" is a place whatever the tagger took it for ("Samarra" as NORP)
+                    if country is None and (n.ent_type_ in ("GPE", "LOC") or (n is not o and n.pos_ == "PROPN")):
                         found = resolve_place(entity_text(n))
                         country = found.get("country") if found else None
                     if country and faction(parties.state(country)) not in own:

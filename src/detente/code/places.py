@@ -38,6 +38,17 @@ def _city_index() -> tuple[dict, dict]:
         for index, k in ((exact, c["name"]), (folded, _fold(c["name"]))):
             if k not in index or c.get("population", 0) > index[k].get("population", 0):
                 index[k] = c
+    # then the Latin-script names a city is also known by ("Basra" for Al Basrah, "Samarra" for Samarra'), where
+    # no city goes by that name itself; the most populous city again wins
+    also: dict = {}
+    for c in gc.get_cities().values():
+        for alt in c.get("alternatenames") or ():
+            if not (alt.isascii() and alt[:1].isupper() and len(alt) >= 4):
+                continue
+            k = alt.lower().replace("'", "")
+            if k not in folded and (k not in also or c.get("population", 0) > also[k].get("population", 0)):
+                also[k] = c
+    folded.update(also)
     return exact, folded
 
 
@@ -53,7 +64,7 @@ def resolve_place(name: str) -> Optional[dict]:
     if key.lower() in countries:
         return {"name": key, "country": countries[key.lower()]}
     exact, folded = _city_index()
-    best = exact.get(key) or folded.get(_fold(key))
+    best = exact.get(key) or folded.get(_fold(key).replace("\u2019", "").replace("'", ""))
     if best is None:
         return None
     return {"name": best["name"], "country": iso3.get(best["countrycode"])}
