@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
+from urllib.parse import urlsplit
 
 from detente.types import ARTICLE, Document, Event, Incident, Quote
 
@@ -36,6 +37,30 @@ class Brief:
     counts: dict[str, int] = field(default_factory=dict)
     timeline_total: int = 0
     max_document_texts: int = 100
+
+
+# Link schemes a brief follows. A URL from input is anything a page said it was ("javascript:…", "data:…"); a brief
+# links it only when it is plain web, and shows anything else as text.
+LINK_SCHEMES = ("http", "https")
+_URL_CONTROL = "".join(map(chr, range(0x21)))  # C0 controls and space, which browsers strip from a URL's ends
+
+
+def safe_url(url: Optional[str]) -> Optional[str]:
+    """The URL as a reader may follow it (http or https, with a host), or None.
+
+    Browsers drop tabs and line breaks anywhere in a URL ("java\tscript:" is "javascript:"), so they are dropped
+    here too before the scheme is read."""
+    if not url or not isinstance(url, str):
+        return None
+    url = url.strip(_URL_CONTROL).replace("\t", "").replace("\n", "").replace("\r", "")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # an invalid port or IPv6 host
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES or not host:
+        return None
+    return url
 
 
 def actor_label(actor) -> str:

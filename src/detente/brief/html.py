@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
-from detente.brief.content import Brief, TrendPoint
+from detente.brief.content import Brief, TrendPoint, safe_url
 
 STYLE = """
 body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#222}
@@ -50,6 +50,17 @@ def trend_svg(points: list[TrendPoint], width: int = 640, height: int = 170) -> 
     return "".join(parts)
 
 
+def _link(text: str, url) -> str:
+    """Escaped text, linked to the page only when its URL is http or https (a javascript: URL is never a link)."""
+    target = safe_url(url)
+    return f"<a href='{escape(target)}' rel='noopener noreferrer'>{escape(text)}</a>" if target else escape(text)
+
+
+def _cite(doc) -> str:
+    rest = ", ".join(x for x in (doc.outlet, doc.published) if x)
+    return _link(doc.title or doc.source, doc.url) + (escape(", " + rest) if rest else "")
+
+
 def render_html(brief: Brief) -> str:
     e = escape
     c = brief.counts
@@ -66,9 +77,8 @@ def render_html(brief: Brief) -> str:
         for t in brief.timeline:
             mode = f" <span class='{e(t.aux_mode)}'>({e(t.aux_mode)})</span>" if t.aux_mode else ""
             seen = f" <span class='muted'>{t.mentions} mentions</span>" if t.mentions > 1 else ""
-            cite = ", ".join(x for x in (t.doc.title or t.doc.source, t.doc.outlet, t.doc.published) if x)
             out.append(f"<tr><td>{e(t.date)}</td><td>{e(t.what)}{mode}{seen}</td>"
-                       f"<td><blockquote>{e(t.sentence.strip())}</blockquote><span class='muted'>{e(cite)}</span></td></tr>")
+                       f"<td><blockquote>{e(t.sentence.strip())}</blockquote><span class='muted'>{_cite(t.doc)}</span></td></tr>")
         out.append("</table>")
     if brief.trends:
         out.append("<h2>Cooperation–conflict trend</h2><p class='muted'>Mean Goldstein weight per month, "
@@ -78,9 +88,10 @@ def render_html(brief: Brief) -> str:
     if brief.quotes:
         out.append("<h2>Key quotes</h2><ul id='quotes'>")
         for q, doc in brief.quotes:
-            who = q.speaker.name if q.speaker else "unattributed"
-            out.append(f"<li>“{e(q.text.strip())}” — <b>{e(who)}</b> <span class='muted'>({e(q.cue or 'quoted')}; "
-                       f"{e(doc.title or doc.source)})</span></li>")
+            who = f"<b>{e(q.speaker.name)}</b>" + (f", {e(q.speaker.role)}" if q.speaker.role else "") \
+                if q.speaker else "<b>unattributed</b>"
+            out.append(f"<li>“{e(q.text.strip())}” — {who} <span class='muted'>({e(q.cue or 'quoted')}; "
+                       f"{_link(doc.title or doc.source, doc.url)})</span></li>")
         out.append("</ul>")
     out.append("<h2>Documents</h2><table id='documents'><tr><th>status</th><th>title</th><th>published</th><th>outlet</th></tr>")
     for n, d in enumerate(brief.documents):
@@ -88,7 +99,8 @@ def render_html(brief: Brief) -> str:
             out.append(f"<tr><td colspan='4' class='muted'>{len(brief.documents) - n} more documents are in "
                        "documents.jsonl and the store.</td></tr>")
             break
-        out.append(f"<tr><td><span class='tag'>{e(d.status)}</span></td><td>{e(d.title or d.source)}"
+        out.append(f"<tr><td><span class='tag'>{e(d.status)}</span></td><td>{_link(d.title or d.source, d.url)}"
+                   + (f"<br><span class='muted'>by {e(d.author)}</span>" if d.author else "")
                    + (f"<br><span class='muted'>{e(d.error)}</span>" if d.error else "")
                    + (f"<details><summary>clean text</summary>{''.join(f'<p>{e(p)}</p>' for p in d.text.splitlines() if p.strip())}</details>"
                       if d.text and d.status != "duplicate" else "")
