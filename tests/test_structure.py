@@ -88,6 +88,11 @@ TEXTS = {
     "unknown-bomb-kandahar": "A roadside bomb near the city of Kandahar killed four Canadian soldiers on Sunday.",
     "unknown-ied-mosul": "Two British soldiers were killed by an explosive device outside of Mosul, the army said.",
     "unknown-bomb-no-victim": "A car bomb exploded in Kabul on Monday.",
+    # 20. a statement's participle tells what its issuer says; talks one travels to are held by the traveller;
+    # a rebel group's words about its own government are aimed at it
+    "statement-demanding": "The Houthi movement issued a statement demanding that Saudi Arabia lift the blockade.",
+    "return-for-talks": "Iranian and American negotiators returned to Vienna on Monday for talks on the nuclear deal.",
+    "rebels-demand-own-government": "Houthi rebels demanded that the Yemeni government release 2,000 prisoners.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -366,3 +371,14 @@ def test_a_bomb_with_no_one_named_behind_it_is_an_unidentified_group_of_the_plac
 
 def test_a_bomb_with_no_victim_named_codes_nothing(coded):
     assert not events_of(coded, "unknown-bomb-no-victim"), produced(events_of(coded, "unknown-bomb-no-victim"))
+
+
+# -- 20. a statement's participle; talks travelled to; rebels' words about their own government -------------------
+
+@pytest.mark.parametrize("case_id, plover, source, target", [
+    ("statement-demanding", "REQUEST", "YEM", "SAU"),
+    ("return-for-talks", "CONSULT", "IRN", "USA"),
+    ("rebels-demand-own-government", "REQUEST", "YEM", "YEM"),
+])
+def test_sides_of_statements_travels_and_rebel_demands(coded, case_id, plover, source, target):
+    assert_coded(coded, case_id, plover=plover, source=source, target=target)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from .dictionary import Dictionary, Pattern
-from .parties import QUANTITY_NOUNS, Parties, Party, side
+from .parties import QUANTITY_NOUNS, Parties, Party, faction, side
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 RELATIVE = frozenset({"which", "that", "who", "whom"})
@@ -266,8 +266,12 @@ class Matcher:
                     c.sources, c.source_role = found, role
                     break
         exclude = frozenset(side(p.actor) for p in c.sources)
+        # what is said is about another side, and a rebel group or the opposition is a side apart from its own
+        # state's government ("the PKK demanded that the Turkish government ...")
+        apart = frozenset(faction(p.actor) for p in c.sources) | frozenset(p.actor.actor_id for p in c.sources)
         for role in c.pattern.target:
-            found = [p for p in self.role(c, role, parties, exclude) if side(p.actor) not in exclude or role != "content"]
+            found = [p for p in self.role(c, role, parties, apart if role == "content" else exclude)
+                     if faction(p.actor) not in apart or role != "content"]
             if found:
                 # a comment is about one other side: the first named in its content
                 c.targets, c.target_role = (found[:1] if role == "content" else found), role
@@ -431,6 +435,8 @@ class Matcher:
         if tok.pos_ in ("NOUN", "PROPN"):
             if tok.dep_ == "pobj" and tok.head.lower_ in ADJUNCT_PREPS and tok.head.head.pos_ in ("VERB", "AUX"):
                 return self.subjects(tok.head.head, depth + 1)
+            if tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_.lower() in self.w["motion_verbs"]:
+                return self.subjects(tok.head.head, depth + 1)  # "negotiators return to Geneva for talks"
             gov = self.governor(tok)
             if gov is not None and (tok.dep_ in ("dobj", "attr", "oprd") or (tok.dep_ == "pobj" and tok.head.lower_ == "of")) \
                     and gov.lemma_.lower() in self.w["support_verbs"]:
@@ -466,6 +472,9 @@ class Matcher:
                 and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children):
             # "were converging for a rally to protest ...": those who come to a gathering for a purpose pursue it
             return self.subjects(h.head.head, depth + 1)
+        if tok.dep_ == "acl" and tok.tag_ == "VBG" and h.lemma_.lower() in self.w["statement_nouns"] \
+                and h.dep_ == "dobj" and not any(ch.dep_ == "poss" for ch in h.children):
+            return self.subjects(h.head, depth + 1)  # "issued a declaration demanding ...": the one who issued it
         if tok.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN"):
             # "his decision to launch talks", "Russia's readiness to meet"
             return [ch for ch in h.children if ch.dep_ == "poss"]
