@@ -93,6 +93,9 @@ TEXTS = {
     "statement-demanding": "The Houthi movement issued a statement demanding that Saudi Arabia lift the blockade.",
     "return-for-talks": "Iranian and American negotiators returned to Vienna on Monday for talks on the nuclear deal.",
     "rebels-demand-own-government": "Houthi rebels demanded that the Yemeni government release 2,000 prisoners.",
+    # 21. an act a purpose infinitive names is not done, nor is one conjoined to it
+    "aims-to-conj": "Japan said it would back a UN resolution that aims to tighten sanctions and impose an arms "
+                    "embargo on North Korea.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -382,3 +385,10 @@ def test_a_bomb_with_no_victim_named_codes_nothing(coded):
 ])
 def test_sides_of_statements_travels_and_rebel_demands(coded, case_id, plover, source, target):
     assert_coded(coded, case_id, plover=plover, source=source, target=target)
+
+
+# -- 21. a purpose infinitive's conjunct shares its "to" --------------------------------------------------------
+
+def test_an_act_conjoined_to_a_purpose_infinitive_is_not_done(coded):
+    done = [e for e in events_of(coded, "aims-to-conj") if e.plover in ("COERCE", "SANCTION") and e.aux_mode is None]
+    assert not done, f"{TEXTS['aims-to-conj']!r}: coded as done: {produced(done)}"

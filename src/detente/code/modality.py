@@ -70,7 +70,10 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
             return "future"
     if c.pattern.frame == "intent" or (c.pattern.frame == "vow" and int(c.cameo[:2]) < 10):
         return "future"
-    # an infinitive of purpose is not yet done: "arrived in Geneva to meet Blinken"
+    # an infinitive of purpose is not yet done: "arrived in Geneva to meet Blinken"; one conjoined to it shares its
+    # "to" ("a resolution that aims to tighten sanctions and impose a blockade")
+    while tok.dep_ == "conj" and tok.tag_ == "VB" and tok.head.tag_ == "VB" and not any(ch.dep_ == "aux" for ch in tok.children):
+        tok = tok.head
     if tok.tag_ == "VB" and tok.dep_ in ("acl", "advcl", "xcomp", "relcl") and any(
             ch.dep_ == "aux" and ch.lower_ == "to" for ch in tok.children):
         if travelled_to(tok, words):
