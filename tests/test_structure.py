@@ -96,6 +96,9 @@ TEXTS = {
     # 21. an act a purpose infinitive names is not done, nor is one conjoined to it
     "aims-to-conj": "Japan said it would back a UN resolution that aims to tighten sanctions and impose an arms "
                     "embargo on North Korea.",
+    # 22. an expectation others hold is no one's intent
+    "expected-to-be-joined": "Chinese and Russian warships began joint drills in the Sea of Japan last week, "
+                             "expected to be joined later by Iranian vessels.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -392,3 +395,10 @@ def test_sides_of_statements_travels_and_rebel_demands(coded, case_id, plover, s
 def test_an_act_conjoined_to_a_purpose_infinitive_is_not_done(coded):
     done = [e for e in events_of(coded, "aims-to-conj") if e.plover in ("COERCE", "SANCTION") and e.aux_mode is None]
     assert not done, f"{TEXTS['aims-to-conj']!r}: coded as done: {produced(done)}"
+
+
+# -- 22. an expectation others hold is no one's intent ------------------------------------------------------------
+
+def test_an_expectation_is_no_intent(coded):
+    intents = [e for e in events_of(coded, "expected-to-be-joined") if e.plover == "AGREE"]
+    assert not intents, f"{TEXTS['expected-to-be-joined']!r}: {produced(intents)}"

@@ -61,12 +61,13 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
         for ch in t.children:
             if ch.dep_ == "aux" and ch.lower_ in ("will", "shall", "'ll", "wo"):
                 return "future"
-            if ch.dep_ in ("amod", "compound") and ch.lemma_.lower() in words["future_words"]:
+            # before the noun only: "the expected talks", not "drills, expected to be joined by ..."
+            if ch.dep_ in ("amod", "compound") and ch.lemma_.lower() in words["future_words"] and ch.i < t.i:
                 return "future"
         if t.lower_ == "going" and any(ch.dep_ == "xcomp" for ch in t.children):
             return "future"
     for tx, root in times:
-        if tx.tense == "future" and root is not None and (root.i in c.anchors or any(a.i in c.anchors for a in root.ancestors)):
+        if tx.tense == "future" and root is not None and (root.i in c.anchors or _below_in_clause(root, c.anchors)):
             return "future"
     if c.pattern.frame == "intent" or (c.pattern.frame == "vow" and int(c.cameo[:2]) < 10):
         return "future"
@@ -82,6 +83,18 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
             return None  # "prompting Trump to order tariffs": what a past act brought about was done
         return "future"
     return None
+
+
+def _below_in_clause(tok, anchors) -> bool:
+    """Whether `tok` hangs from an anchor within its clause: a time in a clause of its own below it ("began drills,
+    expected to be joined later by ...") is that clause's time."""
+    for a in tok.ancestors:
+        if a.i in anchors:
+            return True
+        if tok.dep_ in ("advcl", "ccomp", "relcl", "acl", "xcomp", "conj") and tok.pos_ in ("VERB", "AUX"):
+            return False
+        tok = a
+    return False
 
 
 def _without(t) -> bool:

@@ -138,6 +138,10 @@ def meeting_sides(book: Codebook, doc: DocumentState, d: Draft) -> None:
 def sense(book: Codebook, doc: DocumentState, d: Draft) -> None:
     """The code the words give before a target is sought: a refusal rejects, an ultimatum to leave expels."""
     d.refused = _refusal(d.candidate.trigger, book.words)
+    c = d.candidate
+    if c.pattern.frame == "intent" and c.trigger.tag_ == "VBN" and not any(ch.dep_ == "aux" for ch in c.trigger.children):
+        # "war games, expected to be joined by Italian vessels": an expectation others hold is no one's intent
+        return d.end("an expectation is no one's intent")
     _recode(book, d, "sense")
 
 
