@@ -62,3 +62,38 @@ def test_blocking_keeps_a_large_corpus_fast():
     incidents = merge_incidents(events, {})
     assert time.perf_counter() - t < 10
     assert sum(i.num_mentions for i in incidents) == 20000
+
+
+def test_an_incident_id_comes_from_its_block_and_first_event_not_from_every_member():
+    first = [ev("a-e1", "a", RUS, USA, date="2021-06-16")]
+    (alone,) = merge_incidents(first, {})
+    later = [ev("a-e1", "a", RUS, USA, date="2021-06-16"), ev("b-e1", "b", USA, RUS, date="2021-06-16"),
+             ev("c-e1", "c", RUS, USA, date="2021-06")]
+    (joined,) = merge_incidents(later, {})
+    assert joined.incident_id == alone.incident_id and joined.num_articles == 3
+
+
+def test_a_mention_that_joins_earlier_keeps_the_id_the_incident_had():
+    from detente.resolve import previous_of
+    events = [ev("m-e1", "m", RUS, USA, date="2021-06-16")]
+    (before,) = merge_incidents(events, {})
+    previous = previous_of(events)  # as the store keeps them (merge_incidents sets the events' incident_id)
+    # "a-e1" sorts before "m-e1": on its own it would give the incident another first event, and another id
+    more = events + [ev("a-e1", "a", USA, RUS, date="2021-06-16")]
+    (fresh,) = merge_incidents(more, {})
+    assert fresh.incident_id != before.incident_id
+    (kept,) = merge_incidents(more, {}, previous=previous)
+    assert kept.incident_id == before.incident_id and kept.num_mentions == 2
+
+
+def test_previous_ids_stay_within_their_block_and_each_is_kept_once():
+    from detente.resolve import previous_of
+    events = [ev("a-e1", "a", RUS, USA, date="2021-06-16"), ev("b-e1", "b", RUS, USA, date="2021-06-16")]
+    (old,) = merge_incidents(events, {})
+    previous = previous_of(events)
+    # b's event is now another type (a re-coded document), a's is unchanged
+    recoded = [ev("a-e1", "a", RUS, USA, date="2021-06-16"),
+               ev("b-e1", "b", RUS, USA, "ACCUSE", "112", date="2021-06-16", symmetric=False)]
+    incidents = merge_incidents(recoded, {}, previous=previous)
+    by_type = {i.plover: i.incident_id for i in incidents}
+    assert by_type["CONSULT"] == old.incident_id and by_type["ACCUSE"] != old.incident_id

@@ -1,13 +1,14 @@
-"""The DuckDB store: atomic run writes, idempotent re-runs, additive new inputs, migrations of older stores."""
+"""The DuckDB store: atomic run writes, idempotent re-runs, additive new inputs, migrations of older stores,
+stable incident ids, one writer at a time, and rows that are the types' own serialisation."""
 import re
 from dataclasses import replace
 
+import duckdb
 import pytest
 
-from detente.resolve import merge_incidents
-from detente.store import Store
-from detente.store.database import MIGRATIONS, migrate
-from detente.types import Actor, Document, Event, Mention, Quote
+from detente.store import Store, StoreLock, StoreLocked, StoreTooNew
+from detente.store.database import MIGRATIONS, document_record, event_record, migrate, quote_record
+from detente.types import Actor, Document, Event, Incident, Mention, Quote, Removed
 
 RUS = Actor("RUS", "Russia", "state", country="RUS")
 USA = Actor("USA", "United States", "state", country="USA")
@@ -56,15 +57,49 @@ def test_a_failed_write_leaves_the_store_as_it_was(tmp_path):
         assert counts(store) == (1, 1, 1, 1)
 
 
-def test_incidents_are_recomputed_over_the_whole_store(tmp_path):
+def test_incidents_are_recomputed_over_the_whole_store_by_each_write(tmp_path):
     with Store(tmp_path / "d.duckdb") as store:
         write(store, make("a", "TASS"))
         write(store, make("b", "RT"), run="r2")
-        store.replace_incidents(merge_incidents(store.events(), {k: v[0] for k, v in store.outlets().items()}))
         rows = store.con.execute("SELECT num_mentions, num_sources, num_articles FROM incidents").fetchall()
         assert rows == [(2, 2, 2)]
         linked = store.con.execute("SELECT count(*) FROM events WHERE incident_id IS NOT NULL").fetchone()[0]
         assert linked == 2
+
+
+def test_an_incident_keeps_its_id_when_mentions_join_and_when_its_documents_are_rewritten(tmp_path):
+    with Store(tmp_path / "d.duckdb") as store:
+        write(store, make("b"))
+        (first,) = store.incidents()
+        doc, mention, quote, event = make("a")  # an earlier, more precise mention that sorts first
+        write(store, (doc, mention, quote, replace(event, date="2021-07-28")), run="r2")
+        write(store, make("c"), run="r3")
+        write(store, make("b"), make("a"), run="r4")  # re-running the same documents
+        (now,) = store.incidents()
+        assert now.incident_id == first.incident_id and now.num_articles == 3
+        assert {e.incident_id for e in store.events()} == {first.incident_id}
+
+
+def test_rows_are_the_types_own_serialisation_and_read_back_equal(tmp_path):
+    doc, mention, quote, event = make("a")
+    doc = replace(doc, author="Jane Roe", removed=[Removed("Share this", "prompt")], url="https://x.org/a")
+    event = replace(event, location={"name": "Geneva", "country": "CHE"}, context=("diplomatic",), trigger="talks")
+    with Store(tmp_path / "d.duckdb") as store:
+        store.write_run("r1", [doc], [mention, mention], [quote], [event], {"inputs": ["x"]})
+        (back_doc,) = store.documents(["a"])
+        assert back_doc.to_row() == doc.to_row() and back_doc.content_hash == doc.content_hash
+        assert [m.to_row() for m in store.mentions(["a"])] == [mention.to_row()]  # one row per key
+        assert [q.to_row() for q in store.quotes(["a"])] == [quote.to_row()]
+        (back_event,) = store.events(["a"])
+        incident_id = back_event.incident_id
+        assert incident_id and back_event.to_row() == replace(event, incident_id=incident_id).to_row()
+        (incident,) = store.incidents([event.event_id])
+        assert Incident.from_row(incident.to_row()) == incident and incident.event_ids == [event.event_id]
+        # every field of every row has its own column (a new field needs a migration, not a silent drop)
+        for table, record in (("documents", document_record(doc)), ("events", event_record(event)),
+                              ("quotes", quote_record(quote))):
+            columns = {c[0] for c in store.con.execute(f"DESCRIBE {table}").fetchall()}
+            assert set(record) <= columns, table
 
 
 def test_symmetric_events_are_found_from_either_side(tmp_path):
@@ -110,7 +145,7 @@ def test_a_store_made_by_the_previous_version_is_migrated_and_keeps_its_columns_
     event = replace(event, context=("diplomatic", "economic"), trigger="held talks", confidence=0.85)
     with Store(path) as store:
         names = [n for (n,) in store.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
-        assert names == [name for name, _ in MIGRATIONS] == ["0001_base", "0002_event_context"]
+        assert names == [name for name, _ in MIGRATIONS] == ["0001_base", "0002_event_context", "0003_missing_columns"]
         columns = [c[0] for c in store.con.execute("DESCRIBE events").fetchall()]
         assert columns[-1] == "context"  # appended at the end of the old table
         write(store, (doc, mention, quote, event))
@@ -134,3 +169,53 @@ def test_a_new_store_records_every_migration_and_round_trips_context(tmp_path):
         assert store.count("schema_migrations") == len(MIGRATIONS)
         write(store, (doc, mention, quote, replace(event, context=("military", "cbrn"))))
         assert store.events()[0].context == ("military", "cbrn")
+
+
+def test_a_store_from_before_a_column_gets_it_and_its_values_land_in_it(tmp_path):
+    path = tmp_path / "old.duckdb"
+    schema = MIGRATIONS[0][1].replace("title VARCHAR, outlet VARCHAR, author VARCHAR,", "title VARCHAR, outlet VARCHAR,")
+    con = duckdb.connect(str(path))
+    con.execute(schema)
+    con.close()
+    doc, mention, quote, event = make("a")
+    with Store(path) as store:
+        columns = [c[0] for c in store.con.execute("DESCRIBE documents").fetchall()]
+        assert columns[-1] == "author"
+        write(store, (replace(doc, author="Jane Roe", title="Talks"), mention, quote, event))
+        row = store.con.execute("SELECT author, title, outlet, run_id FROM documents").fetchone()
+    assert row == ("Jane Roe", "Talks", "TASS", "r1")
+
+
+def test_a_store_made_by_a_newer_version_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "new.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("INSERT INTO schema_migrations VALUES ('0099_from_the_future', current_timestamp)")
+    con.close()
+    with pytest.raises(StoreTooNew) as err:
+        Store(path)
+    message = str(err.value)
+    assert "\n" not in message and "newer version" in message and "0099_from_the_future" in message
+    assert not (tmp_path / ".new.duckdb.lock").exists()  # refused without keeping the lock
+
+
+def test_a_second_writer_is_refused_at_once_naming_the_holder(tmp_path):
+    import os
+    path = tmp_path / "d.duckdb"
+    with Store(path):
+        with pytest.raises(StoreLocked) as err:
+            Store(path)
+        assert f"process {os.getpid()}" in str(err.value) and "\n" not in str(err.value)
+    with Store(path), pytest.raises(StoreLocked):
+        StoreLock(path).acquire()
+    Store(path).close()  # free again once the holder closed
+    assert not (tmp_path / ".d.duckdb.lock").exists()
+
+
+def test_a_large_write_goes_in_batches_and_keeps_every_row(tmp_path, monkeypatch):
+    from detente.store import database
+    monkeypatch.setattr(database, "INSERT_BATCH", 2)
+    with Store(tmp_path / "d.duckdb") as store:
+        write(store, *(make(name) for name in "abcde"))
+        assert counts(store) == (5, 5, 5, 5)
+        assert sorted(d.doc_id for d in store.documents()) == list("abcde")

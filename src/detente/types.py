@@ -3,12 +3,26 @@
 Every stage of the flow (read -> clean -> dedupe -> annotate -> code -> resolve -> store -> brief)
 takes and returns these types. Field names follow the output contract in DESIGN.md, so a row of
 `documents.jsonl`, `entities.jsonl`, `events.jsonl`, `quotes.jsonl` or `incidents.jsonl` is just
-`to_row()` of the matching object.
+`to_row()` of the matching object, and `from_row()` reads one back.
+
+`to_row()` is the one serialisation of each type: the JSONL files are written from it, and the store
+(store/database.py) derives its columns from it (spans split into start and end, objects and lists as JSON text),
+so that a row read back from the store and a line of a JSONL file are the same dict.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Optional
+
+
+def _known(cls, row: dict[str, Any]) -> dict[str, Any]:
+    """The keys of `row` that are fields of `cls`: a row written by a later version may carry more."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in row.items() if k in names}
+
+
+def _span(value) -> Span:
+    return (int(value[0]), int(value[1]))
 
 Span = tuple[int, int]  # [start, end) character offsets into Document.text
 
@@ -89,6 +103,14 @@ class Document:
         row.pop("content_hash")
         return row
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Document":
+        """A row of documents.jsonl (or of the store, which may add content_hash) back to a Document."""
+        values = _known(cls, row)
+        values["removed"] = [r if isinstance(r, Removed) else Removed(r["text"], r["reason"])
+                             for r in values.get("removed") or []]
+        return cls(**values)
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -103,6 +125,10 @@ class Actor:
 
     def to_row(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_row(cls, row: Optional[dict[str, Any]]) -> Optional["Actor"]:
+        return None if row is None else cls(**_known(cls, row))
 
 
 @dataclass
@@ -129,6 +155,12 @@ class Mention:
         row["basis"] = self.basis
         return row
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Mention":
+        """A row of entities.jsonl back to a Mention (the sentence index is not part of the row)."""
+        return cls(doc_id=row["doc_id"], text=row["text"], span=_span(row["span"]), actor=Actor.from_row(row),
+                   basis=row.get("basis") or "")
+
 
 @dataclass
 class TimeExpr:
@@ -153,6 +185,12 @@ class Quote:
     def to_row(self) -> dict[str, Any]:
         return {"quote_id": self.quote_id, "doc_id": self.doc_id, "text": self.text, "span": list(self.span),
                 "speaker": self.speaker.to_row() if self.speaker else None, "cue": self.cue}
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Quote":
+        values = _known(cls, row)
+        values.update(span=_span(row["span"]), speaker=Actor.from_row(row.get("speaker")))
+        return cls(**values)
 
 
 @dataclass
@@ -184,9 +222,17 @@ class Event:
         row = asdict(self)
         row["span"] = list(self.span)
         row["context"] = list(self.context)
-        row["source"] = self.source.to_row()
+        row["source"] = self.source.to_row() if self.source else None  # None only in rows of damaged stores
         row["target"] = self.target.to_row() if self.target else None
         return row
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Event":
+        values = _known(cls, row)
+        values.update(span=_span(row["span"]), source=Actor.from_row(row.get("source")),
+                      target=Actor.from_row(row.get("target")), context=tuple(row.get("context") or ()),
+                      symmetric=bool(row.get("symmetric")))
+        return cls(**values)
 
 
 @dataclass
@@ -205,9 +251,16 @@ class Incident:
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
-        row["source"] = self.source.to_row()
+        row["source"] = self.source.to_row() if self.source else None  # None only in rows of damaged stores
         row["target"] = self.target.to_row() if self.target else None
         return row
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Incident":
+        values = _known(cls, row)
+        values.update(source=Actor.from_row(row.get("source")), target=Actor.from_row(row.get("target")),
+                      event_ids=list(row.get("event_ids") or []))
+        return cls(**values)
 
 
 @dataclass

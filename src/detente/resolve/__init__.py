@@ -1,4 +1,4 @@
 """resolve: merge event mentions across documents into incidents (corpus stage)."""
-from detente.resolve.incidents import merge_incidents
+from detente.resolve.incidents import block_key, merge_incidents, previous_of
 
-__all__ = ["merge_incidents"]
+__all__ = ["block_key", "merge_incidents", "previous_of"]

@@ -11,12 +11,18 @@ Events without a date merge only within their own document, since nothing else t
 
 Candidates are blocked by (type, dyad, year), so the cost grows with the size of the largest block,
 not with the square of the corpus.
+
+An incident's id is stable. A new incident's id derives from its blocking key and its first event (the earliest
+by date, then event_id). When the incidents are computed again (the store does so over all its events after each
+run) an incident keeps the id its events already had (`previous`), so a mention that joins later, even an earlier
+one, never changes it. When incidents merge, the one with the most mentions keeps its id; when one splits, the
+larger part keeps it and the other gets a new one.
 """
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from typing import Iterable, Optional
+from collections import Counter, defaultdict
+from typing import Iterable, Mapping, Optional
 
 from detente.types import Actor, Event, Incident
 
@@ -70,14 +76,37 @@ class _Cluster:
         self.location = self.location or event.location
 
 
-def merge_incidents(events: Iterable[Event], outlets: dict[str, Optional[str]]) -> list[Incident]:
-    """Group factual events into incidents and set each event's incident_id. `outlets` maps doc_id -> outlet."""
+def block_key(event: Event) -> Optional[tuple]:
+    """The block an event is merged within: (type, dyad, year); None for an event that cannot be an incident."""
+    if event.aux_mode not in FACTUAL:
+        return None
+    year = event.date[:4] if event.date and not event.date.startswith("X") else f"nodate:{event.doc_id}"
+    return (type_key(event), dyad_key(event), year)
+
+
+# event_id -> (the incident_id it had, the block it was in then): ids are kept only within the same block, so an
+# event id that a re-coded document gave to another kind of event does not carry an incident's id across.
+Previous = Mapping[str, tuple[Optional[str], Optional[tuple]]]
+
+
+def previous_of(events: Iterable[Event]) -> dict[str, tuple[Optional[str], Optional[tuple]]]:
+    """What `merge_incidents(..., previous=)` needs, from events as they were last merged."""
+    return {e.event_id: (e.incident_id, block_key(e)) for e in events if e.incident_id}
+
+
+def merge_incidents(events: Iterable[Event], outlets: dict[str, Optional[str]],
+                    previous: Optional[Previous] = None) -> list[Incident]:
+    """Group factual events into incidents and set each event's incident_id. `outlets` maps doc_id -> outlet;
+    `previous` (see previous_of) keeps the ids of incidents found before."""
+    previous = previous or {}
     blocks: dict[tuple, list[Event]] = defaultdict(list)
     for e in events:
         e.incident_id = None
-        if e.aux_mode in FACTUAL:
-            year = e.date[:4] if e.date and not e.date.startswith("X") else f"nodate:{e.doc_id}"
-            blocks[(type_key(e), dyad_key(e), year)].append(e)
+        key = block_key(e)
+        if key is not None:
+            blocks[key].append(e)
+    # every id ever given out stays taken, so that a new incident never reuses the id of an old, different one
+    taken = {incident_id for incident_id, _ in previous.values() if incident_id}
     incidents = []
     for key in sorted(blocks):
         clusters: list[_Cluster] = []
@@ -88,15 +117,46 @@ def merge_incidents(events: Iterable[Event], outlets: dict[str, Optional[str]]) 
                 home.add(e)
             else:
                 clusters.append(_Cluster(e))
-        for c in clusters:
-            incidents.append(_incident(c, outlets))
+        for c, incident_id in zip(clusters, _ids(key, clusters, previous, taken)):
+            incidents.append(_incident(c, outlets, incident_id))
     return incidents
 
 
-def _incident(cluster: _Cluster, outlets: dict[str, Optional[str]]) -> Incident:
+def _ids(key: tuple, clusters: list[_Cluster], previous: Previous, taken: set[str]) -> list[str]:
+    """One id per cluster of a block: the id most of its events had before (each id to one cluster, the cluster with
+    most of its events first), else a new one from the blocking key and the first event."""
+    claims = []
+    for n, c in enumerate(clusters):
+        had = Counter(previous[e.event_id][0] for e in c.events
+                      if e.event_id in previous and previous[e.event_id][1] == key and previous[e.event_id][0])
+        claims += [(-count, incident_id, n) for incident_id, count in had.items()]
+    ids: dict[int, str] = {}
+    kept: set[str] = set()
+    for _, incident_id, n in sorted(claims):
+        if n not in ids and incident_id not in kept:
+            ids[n] = incident_id
+            kept.add(incident_id)
+    for n, c in enumerate(clusters):
+        if n not in ids:
+            # the earliest event, a coarse date ("2021-06") after the precise ones it spans, then the first id
+            first = min(c.events, key=lambda e: ((e.date or "").ljust(10, "~"), e.event_id))
+            ids[n] = new_incident_id(key, first.event_id, taken)
+        taken.add(ids[n])
+    return [ids[n] for n in range(len(clusters))]
+
+
+def new_incident_id(key: tuple, first_event_id: str, taken: set[str]) -> str:
+    seed = "|".join(map(str, key)) + "|" + first_event_id
+    for attempt in range(1000):
+        incident_id = "inc-" + hashlib.sha1(f"{seed}|{attempt}".encode() if attempt else seed.encode()).hexdigest()[:12]
+        if incident_id not in taken:
+            return incident_id
+    raise RuntimeError(f"no free incident id for {seed}")
+
+
+def _incident(cluster: _Cluster, outlets: dict[str, Optional[str]], incident_id: str) -> Incident:
     evs = sorted(cluster.events, key=lambda e: e.event_id)
     ids = [e.event_id for e in evs]
-    incident_id = "inc-" + hashlib.sha1("|".join(ids).encode()).hexdigest()[:12]
     for e in evs:
         e.incident_id = incident_id
     # the most confident mention speaks for the incident

@@ -1,148 +1,335 @@
-"""The DuckDB store: an embedded file, no server.
+"""The DuckDB store: an embedded file, no server, and the one truth of a run.
 
-A run's rows are written in one transaction: either all of them land or none do. Rows are keyed by
-ids derived from content (doc_id hashes the source and the raw record; event, quote and incident ids
-derive from it), so re-running the same inputs replaces rows instead of adding copies, and running on
-new inputs adds to the store.
+A run's rows are written in one transaction, with the incidents recomputed over every stored event: either all of
+it lands or none does. Rows are keyed by ids derived from content (doc_id hashes the canonical source and the raw
+record; event and quote ids derive from it), so re-running the same inputs replaces rows instead of adding copies,
+and running on new inputs adds to the store. Incident ids stay as they were when new mentions join (resolve/).
+
+Rows are the types' own serialisation (`to_row()` in types.py, the same dict a JSONL line holds), flattened for SQL:
+a span becomes span_start and span_end, an object or list becomes JSON text, and a few plain columns are added for
+queries (the actors' ids and countries). Reading back reverses that and calls `from_row()`, so the JSONL files the
+pipeline exports from the store are the store's rows. Rows are inserted by column name, never by position, so a
+column a migration appended at the end of an older table gets its own value.
 
 The schema (schema.sql) is brought up to date by named migrations (MIGRATIONS), each applied once and recorded in
-`schema_migrations`, so a store made by an earlier version keeps working. Rows are inserted by column name, never by
-position, so a column a migration appended at the end of an older table gets its own value.
+`schema_migrations`, so a store made by an earlier version keeps working. A store that lists a migration this
+version does not know was made by a newer version: it is refused (StoreTooNew), never half-understood.
+
+One writer at a time: `StoreLock` holds an exclusive lock on a hidden file beside the store (`.<store>.lock`, which
+names the holder's pid; hidden, so that a folder read as input never takes it for a record) for as long as a run works on it, so a second writer is refused at once (StoreLocked), before it
+does any work. DuckDB's own lock on the file guards it from other programs while it is open.
 """
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import re
+import time
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Union
 
 import duckdb
 
-from detente.types import Actor, Document, Event, Incident, Mention, Quote
+from detente.resolve import merge_incidents, previous_of
+from detente.types import Document, Event, Incident, Mention, Quote
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: DuckDB's own lock on the file is the only guard
+    fcntl = None
+
+
+class StoreError(Exception):
+    """The store cannot be used; the message is one line that says why and what to do."""
+
+
+class StoreLocked(StoreError):
+    """Another process is writing to the store."""
+
+
+class StoreTooNew(StoreError):
+    """The store was made by a newer version of detente."""
 
 
 def _json(value: Any) -> Optional[str]:
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-# The schema's history, oldest first: (name, SQL). Each runs once per store, in order, and is recorded in
-# schema_migrations. 0001_base is schema.sql, whose CREATE ... IF NOT EXISTS leaves the tables of an older store as
-# they are; every later change to a table in schema.sql also needs a migration here that brings such a store to it.
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    ("0001_base", resources.files("detente.store").joinpath("schema.sql").read_text(encoding="utf-8")),
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+# --- migrations -------------------------------------------------------------------------------------------------
+def _schema_sql() -> str:
+    return resources.files("detente.store").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def _add_missing_columns(con) -> None:
+    """Every column the current schema declares that a table of an older store lacks (a store made before
+    schema_migrations existed may miss any of them), appended at the end of its table."""
+    target = duckdb.connect()
+    try:
+        for name, step in MIGRATIONS:
+            if name == "0003_missing_columns":
+                break
+            step(target) if callable(step) else target.execute(step)
+        tables = [t for (t,) in target.execute("SELECT table_name FROM information_schema.tables "
+                                               "WHERE table_type = 'BASE TABLE'").fetchall()]
+        for table in tables:
+            have = {row[0] for row in con.execute(f'DESCRIBE "{table}"').fetchall()}
+            for column, kind, *_ in target.execute(f'DESCRIBE "{table}"').fetchall():
+                if column not in have:
+                    con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind}')
+    finally:
+        target.close()
+
+
+# The schema's history, oldest first: (name, SQL or a function of the connection). Each runs once per store, in
+# order, and is recorded in schema_migrations. 0001_base is schema.sql, whose CREATE ... IF NOT EXISTS leaves the
+# tables of an older store as they are; every later change to a table in schema.sql also needs a migration here that
+# brings such a store to it. Never rename or drop one: a store that lists a name this tuple lacks is refused.
+MIGRATIONS: tuple[tuple[str, Union[str, Callable]], ...] = (
+    ("0001_base", _schema_sql()),
     ("0002_event_context", "ALTER TABLE events ADD COLUMN IF NOT EXISTS context VARCHAR"),
+    ("0003_missing_columns", _add_missing_columns),
 )
 
-# The columns each row tuple below fills, in its order: inserts name them, so a table's column order does not matter.
-DOCUMENT_COLUMNS = ("doc_id", "source", "url", "status", "duplicate_of", "title", "outlet", "author", "published",
-                    "published_basis", "language", "encoding", "text", "removed", "error", "content_hash", "run_id")
-ENTITY_COLUMNS = ("doc_id", "span_start", "span_end", "text", "actor_id", "name", "kind", "country", "org", "sector",
-                  "role", "basis")
-QUOTE_COLUMNS = ("quote_id", "doc_id", "text", "span_start", "span_end", "speaker", "speaker_actor_id", "cue")
-EVENT_COLUMNS = ("event_id", "doc_id", "sentence", "span_start", "span_end", "source", "target", "source_actor_id",
-                 "source_country", "target_actor_id", "target_country", "cameo", "plover", "mode", "quad_class",
-                 "goldstein", "date", "date_text", "date_basis", "location", "aux_mode", "confidence", "incident_id",
-                 "trigger", "symmetric", "context")
-INCIDENT_COLUMNS = ("incident_id", "date", "source", "target", "cameo", "plover", "num_mentions", "num_sources",
-                    "num_articles", "event_ids")
-RUN_COLUMNS = ("run_id", "started", "finished", "inputs", "counts")
+
+def migrate(con, where: str = "the store") -> list[str]:
+    """Apply the migrations this store has not had, each in its own transaction with its record; the names applied.
+    Raises StoreTooNew for a store that has had a migration this version does not know."""
+    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
+    done = {name for (name,) in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    unknown = sorted(done - {name for name, _ in MIGRATIONS})
+    if unknown:
+        raise StoreTooNew(f"{where} was made by a newer version of detente (it has migration "
+                          f"{', '.join(unknown)}, which this version does not know): upgrade detente, or use another "
+                          f"store (--db)")
+    applied = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            step(con) if callable(step) else con.execute(step)
+            con.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, current_timestamp)", [name])
+            con.execute("COMMIT")
+        except BaseException as err:
+            con.execute("ROLLBACK")
+            if isinstance(err, duckdb.Error):
+                raise StoreError(f"cannot bring {where} up to date: migration {name} failed: {_one_line(err)}") from err
+            raise
+        applied.append(name)
+    return applied
+
+
+# --- rows: the types' to_row(), flattened for SQL -----------------------------------------------------------------
+# Columns that hold JSON text (objects and lists of the rows), per table.
+JSON_COLUMNS = {
+    "documents": ("removed",),
+    "entities": (),
+    "events": ("source", "target", "location", "context"),
+    "quotes": ("speaker",),
+    "incidents": ("source", "target", "event_ids"),
+}
+# Key columns: a write keeps one row per key (the last one given).
+KEYS = {"documents": ("doc_id",), "entities": ("doc_id", "span_start", "span_end", "actor_id"),
+        "events": ("event_id",), "quotes": ("quote_id",), "incidents": ("incident_id",)}
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key == "span":
+            out["span_start"], out["span_end"] = (value[0], value[1]) if value else (None, None)
+        elif isinstance(value, (dict, list, tuple)):
+            out[key] = _json(list(value) if isinstance(value, tuple) else value)
+        else:
+            out[key] = value
+    return out
+
+
+def _unflat(table: str, record: dict[str, Any]) -> dict[str, Any]:
+    row = dict(record)
+    if "span_start" in row:
+        row["span"] = [row.pop("span_start"), row.pop("span_end")]
+    for key in JSON_COLUMNS[table]:
+        if isinstance(row.get(key), str):
+            row[key] = json.loads(row[key])
+    return row
+
+
+def document_record(d: Document, run_id: Optional[str] = None) -> dict[str, Any]:
+    return {**_flat(d.to_row()), "content_hash": d.content_hash, "run_id": run_id}
+
+
+def mention_record(m: Mention) -> dict[str, Any]:
+    return _flat(m.to_row())
+
+
+def quote_record(q: Quote) -> dict[str, Any]:
+    return {**_flat(q.to_row()), "speaker_actor_id": q.speaker.actor_id if q.speaker else None}
+
+
+def event_record(e: Event) -> dict[str, Any]:
+    s, t = e.source, e.target
+    return {**_flat(e.to_row()), "source_actor_id": s.actor_id if s else None, "source_country": s.country if s else None,
+            "target_actor_id": t.actor_id if t else None, "target_country": t.country if t else None}
+
+
+def incident_record(i: Incident) -> dict[str, Any]:
+    return _flat(i.to_row())
+
+
+# Columns a table has beyond its type's row, for queries; they are not read back.
+DERIVED_COLUMNS = {"documents": ("run_id",), "quotes": ("speaker_actor_id",),
+                   "events": ("source_actor_id", "source_country", "target_actor_id", "target_country")}
+TYPES = {"documents": Document, "entities": Mention, "events": Event, "quotes": Quote, "incidents": Incident}
 
 
 def _quoted(names: Iterable[str]) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def migrate(con) -> list[str]:
-    """Apply the migrations this store has not had, each in its own transaction with its record; the names applied."""
-    con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
-    done = {name for (name,) in con.execute("SELECT name FROM schema_migrations").fetchall()}
-    applied = []
-    for name, sql in MIGRATIONS:
-        if name in done:
-            continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, current_timestamp)", [name])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        applied.append(name)
-    return applied
+INSERT_BATCH = 20_000  # rows per statement
 
 
-def _insert(con, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Bulk insert of `rows`, tuples in the order of `columns`, through a spooled JSON-lines file: DuckDB reads it in
-    one scan, where executemany pays a round trip per row (about a millisecond each)."""
-    if not rows:
+def _insert(con, table: str, records: list[dict[str, Any]]) -> None:
+    """Insert `records` (dicts by column name) in one statement: the rows go to DuckDB as one JSON parameter, which
+    it reads in one scan (executemany pays a round trip per row, about a millisecond each), with no temporary file."""
+    if not records:
         return
-    kinds = {name: kind for name, kind, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
+    kinds = {name: kind for name, kind, *_ in con.execute(f'DESCRIBE "{table}"').fetchall()}
+    columns = list(dict.fromkeys(name for r in records for name in r))
     missing = [name for name in columns if name not in kinds]
     if missing:
-        raise ValueError(f"table {table} has no column {missing}: the store's schema is older than its migrations")
-    fd, spool = tempfile.mkstemp(suffix=".jsonl", prefix="detente-")
+        raise StoreError(f"the store's table {table} has no column {', '.join(missing)}: a field was added to its "
+                         f"type without a migration in store/database.py (MIGRATIONS)")
+    shape = json.dumps([{name: kinds[name] for name in columns}])
+    selected = ", ".join(f'r."{name}"' for name in columns)
+    sql = (f'INSERT INTO "{table}" ({_quoted(columns)}) SELECT {selected} '
+           f"FROM (SELECT unnest(from_json(?::JSON, ?)) AS r)")
+    for start in range(0, len(records), INSERT_BATCH):  # batches keep the JSON text of a large run small
+        con.execute(sql, [json.dumps(records[start:start + INSERT_BATCH], ensure_ascii=False), shape])
+
+
+def _one_per_key(table: str, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same key twice in one write (a span found by two taggers, a record given twice) keeps the last one."""
+    return list({tuple(r[k] for k in KEYS[table]): r for r in records}.values())
+
+
+# --- the lock ---------------------------------------------------------------------------------------------------
+class StoreLock:
+    """An exclusive lock on `.<store>.lock`, which holds the holder's pid. `acquire()` never waits: it raises
+    StoreLocked naming the holder. The lock dies with its process (flock), so a killed run leaves no stale lock."""
+
+    def __init__(self, db_path: Path | str):
+        self.db_path = Path(db_path)
+        self.path = self.db_path.with_name(f".{self.db_path.name}.lock")
+        self.fd: Optional[int] = None
+
+    def acquire(self) -> "StoreLock":
+        if self.fd is not None or fcntl is None:
+            return self
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise StoreLocked(f"the store {self.db_path} is in use by {self._holder()}: wait for it to finish, "
+                                  f"or use another store (--db)") from None
+            try:  # a holder that was releasing may have removed the file we locked: lock the one at the path
+                same = os.stat(self.path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self.fd = fd
+        return self
+
+    def _holder(self) -> str:
+        for _ in range(20):  # the holder writes its pid just after it locks
+            try:
+                pid = self.path.read_text().strip()
+            except OSError:
+                pid = ""
+            if pid:
+                return f"process {pid}"
+            time.sleep(0.01)
+        return "another process"
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        try:
+            os.unlink(self.path)  # while still holding it: see acquire()
+        except OSError:
+            pass
+        os.close(self.fd)
+        self.fd = None
+
+    def __enter__(self) -> "StoreLock":
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _locked_by(err: Exception) -> Optional[str]:
+    """'process N' when DuckDB says another process holds its lock on the file."""
+    text = str(err)
+    if "lock" not in text.lower():
+        return None
+    found = re.search(r"PID (\d+)", text)
+    return f"process {found.group(1)}" if found else "another process"
+
+
+def connect(path: Path | str, read_only: bool = False):
+    """A DuckDB connection, with its errors (a lock held elsewhere, a file that is no DuckDB store) as StoreError."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            for row in rows:
-                f.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False) + "\n")
-        spec = ", ".join(f"'{name}': '{kinds[name]}'" for name in columns)
-        con.execute(f"INSERT INTO {table} ({_quoted(columns)}) SELECT {_quoted(columns)} "
-                    f"FROM read_json(?, format = 'newline_delimited', columns = {{{spec}}})", [spool])
-    finally:
-        os.unlink(spool)
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as err:
+        holder = _locked_by(err)
+        if holder:
+            raise StoreLocked(f"the store {path} is in use by {holder}: wait for it to finish, or use another "
+                              f"store (--db)") from None
+        raise StoreError(f"cannot open the store {path}: {_one_line(err)}") from None
 
 
-def _document_row(d: Document, run_id: str) -> tuple:
-    removed = [{"text": r.text, "reason": r.reason} for r in d.removed]
-    return (d.doc_id, d.source, d.url, d.status, d.duplicate_of, d.title, d.outlet, d.author, d.published,
-            d.published_basis, d.language, d.encoding, d.text, _json(removed), d.error, d.content_hash, run_id)
-
-
-def _mention_row(m: Mention) -> tuple:
-    a = m.actor
-    return (m.doc_id, m.span[0], m.span[1], m.text, a.actor_id, a.name, a.kind, a.country, a.org, a.sector, a.role,
-            m.basis)
-
-
-def _actor_json(a: Optional[Actor]) -> Optional[str]:
-    return _json(a.to_row()) if a else None
-
-
-def _quote_row(q: Quote) -> tuple:
-    return (q.quote_id, q.doc_id, q.text, q.span[0], q.span[1], _actor_json(q.speaker),
-            q.speaker.actor_id if q.speaker else None, q.cue)
-
-
-def _event_row(e: Event) -> tuple:
-    t = e.target
-    return (e.event_id, e.doc_id, e.sentence, e.span[0], e.span[1], _actor_json(e.source), _actor_json(t),
-            e.source.actor_id, e.source.country, t.actor_id if t else None, t.country if t else None,
-            e.cameo, e.plover, e.mode, e.quad_class, e.goldstein, e.date, e.date_text, e.date_basis,
-            _json(e.location), e.aux_mode, e.confidence, e.incident_id, e.trigger, e.symmetric, _json(list(e.context)))
-
-
-def _incident_row(i: Incident) -> tuple:
-    return (i.incident_id, i.date, _actor_json(i.source), _actor_json(i.target), i.cameo, i.plover,
-            i.num_mentions, i.num_sources, i.num_articles, _json(i.event_ids))
-
-
-def _actor_from(row_json: Optional[str]) -> Optional[Actor]:
-    return Actor(**json.loads(row_json)) if row_json else None
-
-
+# --- the store --------------------------------------------------------------------------------------------------
 class Store:
-    def __init__(self, path: Path | str):
+    """The store, open for writing: it takes the store's lock (unless given one already held) and brings the schema
+    up to date."""
+
+    def __init__(self, path: Path | str, lock: Optional[StoreLock] = None):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = duckdb.connect(str(self.path))
-        migrate(self.con)
+        self._own_lock = lock is None
+        self.lock = (lock or StoreLock(self.path)).acquire()
+        try:
+            self.con = connect(self.path)
+            try:
+                migrate(self.con, f"the store {self.path}")
+            except BaseException:
+                self.con.close()
+                raise
+        except BaseException:
+            if self._own_lock:
+                self.lock.release()
+            raise
+        self._depth = 0
 
     def close(self) -> None:
         self.con.close()
+        if self._own_lock:
+            self.lock.release()
 
     def __enter__(self) -> "Store":
         return self
@@ -151,59 +338,113 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self):
+    def transaction(self):
+        """One transaction; nested uses join the outer one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.con
+            finally:
+                self._depth -= 1
+            return
         self.con.execute("BEGIN TRANSACTION")
+        self._depth = 1
         try:
             yield self.con
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            self._depth = 0
+
+    _transaction = transaction
 
     def write_run(self, run_id: str, docs: Iterable[Document], mentions: Iterable[Mention],
-                  quotes: Iterable[Quote], events: Iterable[Event], run_info: dict[str, Any]) -> None:
+                  quotes: Iterable[Quote], events: Iterable[Event], run_info: Optional[dict[str, Any]] = None) -> None:
+        """Replace the rows of these documents and recompute the incidents over the whole store, in one transaction."""
         docs = list(docs)
-        # the same span may be found twice (NER and the matcher): keep one row per key
-        entity_rows = {(m.doc_id, m.span[0], m.span[1], m.actor.actor_id): _mention_row(m) for m in mentions}
-        with self._transaction() as con:
-            if docs:
-                con.execute("CREATE OR REPLACE TEMP TABLE run_docs (doc_id VARCHAR)")
-                _insert(con, "run_docs", ("doc_id",), [(d.doc_id,) for d in docs])
+        with self.transaction() as con:
+            doc_ids = sorted({d.doc_id for d in docs})
+            # the incident ids the re-written documents' events had, kept for the events that come back
+            previous = previous_of(self.events(doc_ids=doc_ids)) if doc_ids else {}
+            if doc_ids:
+                self._select_docs(doc_ids)
                 for table in ("entities", "events", "quotes", "documents"):
                     con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM run_docs)")
-            _insert(con, "documents", DOCUMENT_COLUMNS, [_document_row(d, run_id) for d in docs])
-            _insert(con, "entities", ENTITY_COLUMNS, list(entity_rows.values()))
-            _insert(con, "quotes", QUOTE_COLUMNS, [_quote_row(q) for q in quotes])
-            _insert(con, "events", EVENT_COLUMNS, [_event_row(e) for e in events])
-            con.execute(f"INSERT OR REPLACE INTO runs ({_quoted(RUN_COLUMNS)}) VALUES (?,?,?,?,?)",
-                        (run_id, run_info.get("started"), run_info.get("finished"),
-                         _json(run_info.get("inputs")), _json(run_info.get("counts"))))
+            _insert(con, "documents", _one_per_key("documents", (document_record(d, run_id) for d in docs)))
+            _insert(con, "entities", _one_per_key("entities", map(mention_record, mentions)))
+            _insert(con, "quotes", _one_per_key("quotes", map(quote_record, quotes)))
+            # an event's incident is the store's to give (resolve_incidents, below), whatever the object carried
+            _insert(con, "events", _one_per_key("events", ({**event_record(e), "incident_id": None} for e in events)))
+            if run_info is not None:
+                self.record_run(run_id, run_info)
+            self.resolve_incidents(previous)
+
+    def record_run(self, run_id: str, run_info: dict[str, Any]) -> None:
+        self.con.execute(f"INSERT OR REPLACE INTO runs ({_quoted(('run_id', 'started', 'finished', 'inputs', 'counts'))})"
+                         " VALUES (?,?,?,?,?)", (run_id, run_info.get("started"), run_info.get("finished"),
+                                                 _json(run_info.get("inputs")), _json(run_info.get("counts"))))
+
+    def resolve_incidents(self, previous: Optional[dict] = None) -> list[Incident]:
+        """Incidents are a corpus-level view: recomputed over every stored event and swapped in at once. Every
+        event keeps the incident id it had (`previous` adds those of events just re-written)."""
+        events = self.events()
+        kept = previous_of(events)
+        kept.update(previous or {})
+        outlets = {doc_id: outlet for doc_id, (outlet, _) in self.outlets().items()}
+        incidents = merge_incidents(events, outlets, previous=kept)
+        self.replace_incidents(incidents)
+        return incidents
 
     def replace_incidents(self, incidents: Iterable[Incident]) -> None:
-        """Incidents are a corpus-level view: recomputed over every stored event and swapped in at once."""
         incidents = list(incidents)
-        with self._transaction() as con:
+        with self.transaction() as con:
             con.execute("DELETE FROM incidents")
-            _insert(con, "incidents", INCIDENT_COLUMNS, [_incident_row(i) for i in incidents])
+            _insert(con, "incidents", _one_per_key("incidents", map(incident_record, incidents)))
             con.execute("CREATE OR REPLACE TEMP TABLE links (event_id VARCHAR, incident_id VARCHAR)")
-            _insert(con, "links", ("event_id", "incident_id"), [(e, i.incident_id) for i in incidents for e in i.event_ids])
+            _insert(con, "links", [{"event_id": e, "incident_id": i.incident_id} for i in incidents for e in i.event_ids])
             con.execute("UPDATE events SET incident_id = (SELECT l.incident_id FROM links l "
                         "WHERE l.event_id = events.event_id)")
+            con.execute("DROP TABLE links")
 
-    # --- reading back -------------------------------------------------------------------------------------
-    def events(self) -> list[Event]:
-        cols = ("event_id, doc_id, sentence, span_start, span_end, source, target, cameo, plover, mode, quad_class, "
-                "goldstein, date, date_text, date_basis, location, aux_mode, confidence, incident_id, \"trigger\", \"symmetric\", "
-                "context")
-        out = []
-        for r in self.con.execute(f"SELECT {cols} FROM events ORDER BY event_id").fetchall():
-            out.append(Event(event_id=r[0], doc_id=r[1], sentence=r[2], span=(r[3], r[4]), source=_actor_from(r[5]),
-                             target=_actor_from(r[6]), cameo=r[7], plover=r[8], mode=r[9], quad_class=r[10],
-                             goldstein=r[11], date=r[12], date_text=r[13], date_basis=r[14],
-                             location=json.loads(r[15]) if r[15] else None, aux_mode=r[16], confidence=r[17],
-                             incident_id=r[18], trigger=r[19], symmetric=bool(r[20]),
-                             context=tuple(json.loads(r[21])) if r[21] else ()))
-        return out
+    def _select_docs(self, doc_ids: Iterable[str]) -> None:
+        self.con.execute("CREATE OR REPLACE TEMP TABLE run_docs (doc_id VARCHAR)")
+        _insert(self.con, "run_docs", [{"doc_id": d} for d in doc_ids])
+
+    # --- reading back ---------------------------------------------------------------------------------------------
+    def _rows(self, table: str, where: str = "", params: Optional[list] = None, order: str = "") -> list[dict]:
+        columns = [row[0] for row in self.con.execute(f'DESCRIBE "{table}"').fetchall()
+                   if row[0] not in DERIVED_COLUMNS.get(table, ())]
+        cursor = self.con.execute(f'SELECT {_quoted(columns)} FROM "{table}" {where} {order}', params or [])
+        return [_unflat(table, dict(zip(columns, values))) for values in cursor.fetchall()]
+
+    def _of_docs(self, table: str, doc_ids: Optional[Iterable[str]], order: str) -> list[dict]:
+        if doc_ids is None:
+            return self._rows(table, order=order)
+        return self._rows(table, "WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(set(doc_ids))], order)
+
+    def documents(self, doc_ids: Optional[Iterable[str]] = None) -> list[Document]:
+        return [Document.from_row(r) for r in self._of_docs("documents", doc_ids, "ORDER BY doc_id")]
+
+    def mentions(self, doc_ids: Optional[Iterable[str]] = None) -> list[Mention]:
+        return [Mention.from_row(r) for r in
+                self._of_docs("entities", doc_ids, "ORDER BY doc_id, span_start, span_end, actor_id")]
+
+    def quotes(self, doc_ids: Optional[Iterable[str]] = None) -> list[Quote]:
+        return [Quote.from_row(r) for r in self._of_docs("quotes", doc_ids, "ORDER BY doc_id, span_start, quote_id")]
+
+    def events(self, doc_ids: Optional[Iterable[str]] = None) -> list[Event]:
+        return [Event.from_row(r) for r in self._of_docs("events", doc_ids, "ORDER BY event_id")]
+
+    def incidents(self, event_ids: Optional[Iterable[str]] = None) -> list[Incident]:
+        """Every incident, or those holding any of `event_ids`; by date (undated last), then id."""
+        order = "ORDER BY date NULLS LAST, incident_id"
+        if event_ids is None:
+            return [Incident.from_row(r) for r in self._rows("incidents", order=order)]
+        where = ("WHERE incident_id IN (SELECT DISTINCT incident_id FROM events "
+                 "WHERE event_id IN (SELECT unnest(?::VARCHAR[])) AND incident_id IS NOT NULL)")
+        return [Incident.from_row(r) for r in self._rows("incidents", where, [sorted(set(event_ids))], order)]
 
     def outlets(self) -> dict[str, tuple[Optional[str], str]]:
         """doc_id -> (outlet, status) for every stored document."""

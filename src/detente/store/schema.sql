@@ -2,7 +2,8 @@
 -- with the actor ids and countries also in plain columns for queries.
 -- This is migration 0001_base of store/database.py (MIGRATIONS): it runs once per store, and its CREATE ... IF NOT
 -- EXISTS leaves an older store's tables as they are, so a change to a table here also needs a later migration there
--- (events.context: 0002_event_context). Applied migrations are listed in the schema_migrations table.
+-- (events.context: 0002_event_context; 0003_missing_columns adds any column here that a store made before
+-- schema_migrations lacks). Applied migrations are listed in the schema_migrations table.
 CREATE TABLE IF NOT EXISTS documents (
     doc_id VARCHAR PRIMARY KEY,
     source VARCHAR, url VARCHAR, status VARCHAR, duplicate_of VARCHAR,
