@@ -99,6 +99,9 @@ TEXTS = {
     # 22. an expectation others hold is no one's intent
     "expected-to-be-joined": "Chinese and Russian warships began joint drills in the Sea of Japan last week, "
                              "expected to be joined later by Iranian vessels.",
+    # 23. a complaint to a forum is aimed at the one complained of
+    "complain-to-forum": "Armenia complained to the United Nations on Friday over Azerbaijani drone strikes near "
+                         "its border.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -402,3 +405,9 @@ def test_an_act_conjoined_to_a_purpose_infinitive_is_not_done(coded):
 def test_an_expectation_is_no_intent(coded):
     intents = [e for e in events_of(coded, "expected-to-be-joined") if e.plover == "AGREE"]
     assert not intents, f"{TEXTS['expected-to-be-joined']!r}: {produced(intents)}"
+
+
+# -- 23. a complaint to a forum is aimed at the one complained of --------------------------------------------------
+
+def test_a_complaint_to_a_forum_is_aimed_at_the_one_complained_of(coded):
+    assert_coded(coded, "complain-to-forum", plover="ACCUSE", source="ARM", target="AZE")

@@ -392,7 +392,8 @@ class Matcher:
         if role in GRIEVANCE_PREPS:
             # "filed a complaint with the WTO over Japan's controls": the parser often hangs the grievance on the
             # forum's name
-            hosts.extend(o for h in list(hosts) for pr in h.children if pr.dep_ == "prep" and pr.lower_ == "with"
+            # ("complained to the United Nations over two Israeli air raids")
+            hosts.extend(o for h in list(hosts) for pr in h.children if pr.dep_ == "prep" and pr.lower_ in ("with", "to")
                          for o in pobjs(pr))
         gov = self.governor(tok)
         if gov is not None and tok.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.w["support_verbs"]:
