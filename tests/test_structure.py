@@ -102,6 +102,8 @@ TEXTS = {
     # 23. a complaint to a forum is aimed at the one complained of
     "complain-to-forum": "Armenia complained to the United Nations on Friday over Azerbaijani drone strikes near "
                          "its border.",
+    # 24. evacuating settlements or positions is a withdrawal, not aid
+    "evacuate-positions": "Russian troops evacuated their positions in Kherson on Friday.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -411,3 +413,11 @@ def test_an_expectation_is_no_intent(coded):
 
 def test_a_complaint_to_a_forum_is_aimed_at_the_one_complained_of(coded):
     assert_coded(coded, "complain-to-forum", plover="ACCUSE", source="ARM", target="AZE")
+
+
+# -- 24. evacuating settlements or positions is a withdrawal, not aid -------------------------------------------
+
+def test_evacuating_positions_is_a_withdrawal(coded):
+    events = events_of(coded, "evacuate-positions")
+    assert find(events, plover="RETREAT", source="RUS", target="UKR"), produced(events)
+    assert not [e for e in events if e.plover == "AID"], produced(events)
