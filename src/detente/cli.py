@@ -129,6 +129,67 @@ def _failure_line(err: Exception) -> str:
 
 
 @app.command()
+def export(db: Optional[Path] = typer.Option(None, "--db", help="The DuckDB store to read (a run's "
+                                              "OUT/detente.duckdb, or the OUT folder)."),
+           fmt: Optional[str] = typer.Option(None, "--format", "-f", help="jsonl, csv, parquet or gdelt."),
+           where: Optional[List[str]] = typer.Option(None, "--where", "-w", help="KEY=VALUE filter, repeatable: "
+                                                     "dyad, actor, source, target, country, plover, cameo, root, "
+                                                     "quad, since, until, aux_mode, doc, incident."),
+           out: Optional[str] = typer.Option(None, "--out", "-o", help="The file to write (- for standard output; "
+                                             "not for parquet)."),
+           header: bool = typer.Option(False, "--header", help="gdelt: start with a line of the 61 column names.")):
+    """Export the store's events as JSONL, CSV, Parquet or GDELT 2.0 event-table rows (docs/export.md).
+
+    jsonl: the rows of events.jsonl, plus the incident's num_mentions, num_sources, num_articles and the document's
+    URL, source and outlet. csv and parquet: the same, flat (source_actor_id, source_name, ..., target_*,
+    location_name, location_country). gdelt: the 61 columns of the GDELT 2.0 event table, tab-separated, no
+    header; only events that happened, unless --where aux_mode=... says otherwise. Rows are ordered by date, then
+    event_id: two exports of one store are byte-identical. The store is read, never written.
+
+    --where keys (different keys must all match; a key given twice, or a,b, matches either):
+      dyad=RUS-USA (either direction), dyad=USA>RUS (from USA to RUS); actor=sergey-lavrov; source=, target= (an
+      actor, country or organisation); country=RUS; plover=CONSULT; cameo=036 (or its start); root=04; quad=1..4;
+      since=, until= (YYYY[-MM[-DD]]: the event's whole date on or after / before it); aux_mode=none, factual,
+      any, future, hypothetical, negated or historical; doc=DOC_ID; incident=INCIDENT_ID.
+
+    Examples:
+      detente export --db out/detente.duckdb --format csv --out events.csv
+      detente export --db out/detente.duckdb --format gdelt --where dyad=RUS-USA --where since=2021 --out ru-us.tsv
+      detente export --db out/detente.duckdb --format parquet --where plover=CONSULT,AGREE --out talks.parquet
+
+    Exit codes:
+      0  the file was written (the number of rows goes to standard error)
+      1  no store there, a store that cannot be read, or a file that cannot be written: one line says why
+      2  a bad command line: an unknown format or --where key, a date that is no date
+    """
+    from detente.export import ExportError, export as export_events
+
+    def fail(message: str, code: int) -> None:
+        typer.echo(f"detente export: {' '.join(str(message).split())}", err=True)
+        raise typer.Exit(code)
+
+    if db is None or fmt is None or out is None:
+        missing = [name for name, value in (("--db", db), ("--format", fmt), ("--out", out)) if value is None]
+        fail(f"give {', '.join(missing)} (see detente export --help)", 2)
+    try:
+        n = export_events(db, fmt, out, where=where or [], header=header)
+    except ExportError as err:
+        fail(str(err), err.code)
+    except BrokenPipeError:  # standard output closed early (| head): not an error of the export
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not complain
+        raise typer.Exit(0)
+    except Exception as err:
+        if os.environ.get("DETENTE_DEBUG", "") not in ("", "0"):
+            raise
+        fail(f"failed: {type(err).__name__}: {err} (DETENTE_DEBUG=1 shows the traceback)", 1)
+    target = "standard output" if out == "-" else out
+    note = (f"; left out {n.left_out} that did not happen (future, hypothetical, negated: --where aux_mode=any "
+            f"keeps them)" if n.left_out else "")
+    typer.echo(f"detente export: wrote {int(n)} event{'' if n == 1 else 's'} to {target} ({fmt.lower()}){note}",
+               err=True)
+
+
+@app.command()
 def actor(text: Optional[str] = typer.Argument(None, metavar="TEXT",
                                                help='A name or description, e.g. "the Russian foreign minister".'),
           date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD: resolve the role held at this date."),
@@ -255,6 +316,93 @@ def audit_command(out: Optional[Path] = typer.Argument(None, metavar="OUT",
         typer.echo(f"sampled {len(picked)} of {len(events)} events (seed {seed}): wrote {csv_path} and {md_path}")
     except audit.AuditError as e:
         fail(str(e))
+
+
+@app.command("brief")
+def brief_command(db: Path = typer.Option(..., "--db", help="The DuckDB store to read (e.g. a run's OUT/detente.duckdb)."),
+                  out: Path = typer.Option(..., "--out", "-o", help="Folder for brief.md and brief.html."),
+                  dyad: Optional[str] = typer.Option(None, "--dyad", help="Two parties, either direction: RUS-USA, "
+                                                     "NATO-RUS (country codes, or organisations)."),
+                  since: Optional[str] = typer.Option(None, "--since", help="YYYY-MM-DD (or YYYY-MM, YYYY): keep "
+                                                      "events whose date lies on or after it."),
+                  until: Optional[str] = typer.Option(None, "--until", help="YYYY-MM-DD (or YYYY-MM, YYYY): keep "
+                                                      "events whose date lies on or before it.")):
+    """Write brief.md and brief.html from a store, for one dyad and a date range.
+
+    The store is read, never written, and only the rows the brief needs:
+    the dyad's events (either direction) dated within the range, their
+    incidents, documents and quotes. An event is in range when its whole
+    date (a day, a month or a year) is; undated events are left out of a
+    bounded brief. Coverage counts every document of the store.
+
+    Examples:
+      detente brief --db out/detente.duckdb --dyad RUS-USA --out brief
+      detente brief --db news.duckdb --dyad RUS-USA --since 2021-01-01 --until 2021-12-31 --out b
+
+    Exit codes:
+      0  the brief was written
+      1  no store there, a store that cannot be read, or a dyad with no
+         events in it: one line says why
+      2  a bad command line: a date that is no date (2022-13-01), a dyad
+         that is not two codes (RUSUSA)
+    """
+    from detente.brief.query import BriefError, BriefUsageError, make_brief
+
+    def fail(message: str, code: int) -> None:
+        typer.echo(f"detente brief: {' '.join(message.split())}", err=True)
+        raise typer.Exit(code)
+
+    try:
+        brief, md, html = make_brief(db, out, dyad=dyad, since=since, until=until)
+    except BriefError as err:
+        fail(str(err), 2 if isinstance(err, BriefUsageError) else 1)
+    except Exception as err:
+        if os.environ.get("DETENTE_DEBUG", "") not in ("", "0"):
+            raise
+        fail(f"failed: {type(err).__name__}: {err} (DETENTE_DEBUG=1 shows the traceback)", 1)
+    counts = brief.counts
+    typer.echo(f"wrote {md} and {html}: {counts['events']} events in {counts['incidents']} incidents from "
+               f"{counts['documents']} documents")
+    if not counts["events"]:
+        typer.echo("detente brief: no events in that range; the brief says so", err=True)
+
+
+@app.command("serve")
+def serve_command(db: Path = typer.Option(..., "--db", help="The DuckDB store to serve (e.g. a run's OUT/detente.duckdb)."),
+                  host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default: this machine "
+                                                                       "only)."),
+                  port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+                  max_upload: int = typer.Option(5 * 1024 * 1024, "--max-upload", min=1,
+                                                 help="Largest ingest, pasted or uploaded, in bytes (default 5 MB)."),
+                  create: bool = typer.Option(False, "--create", help="Make an empty store at --db when there is none.")):
+    """Serve a web dashboard and a JSON API over a store, at http://HOST:PORT/ (the API is listed at /docs).
+
+    Pages: overview, events with filters, incidents, dyads with their cooperation–conflict chart, documents with the
+    evidence highlighted, actors with their role at each date, and an ingest form that runs the pipeline on pasted
+    text or an upload into this store. Nothing is loaded from outside: it works offline. Each request reads the
+    store read-only; only an ingest writes.
+
+    Examples:
+      detente serve --db out/detente.duckdb
+      detente serve --db news.duckdb --port 8080 --max-upload 10000000
+
+    Exits 2 when there is no store at --db (pass --create to start an empty one), or it is not a Detente store.
+    """
+    from detente.serve import StoreMissing, run_server
+
+    if create and not db.exists():
+        from detente.store import Store
+        Store(db).close()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"detente serve: listening on {host}: anyone who can reach it can read this store and ingest "
+                   "into it", err=True)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"detente serve: http://{shown}:{port}/ over {db} (API: /docs, /openapi.json)", err=True)
+    try:
+        run_server(db, host, port, max_upload)
+    except StoreMissing as err:
+        typer.echo(f"detente serve: {err} (make one with `detente run INPUT --db {db}`, or pass --create)", err=True)
+        raise typer.Exit(2)
 
 
 if __name__ == "__main__":
