@@ -104,6 +104,9 @@ TEXTS = {
                          "its border.",
     # 24. evacuating settlements or positions is a withdrawal, not aid
     "evacuate-positions": "Russian troops evacuated their positions in Kherson on Friday.",
+    # 25. a participle that describes what a thing underwent tells background
+    "seized-background": "The ministry said Moscow had again raised the return of six Russian diplomatic properties seized "
+                         "by the United States.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -421,3 +424,10 @@ def test_evacuating_positions_is_a_withdrawal(coded):
     events = events_of(coded, "evacuate-positions")
     assert find(events, plover="RETREAT", source="RUS", target="UKR"), produced(events)
     assert not [e for e in events if e.plover == "AID"], produced(events)
+
+
+# -- 25. a participle that describes what a thing underwent tells background -------------------------------------
+
+def test_a_descriptive_participle_is_background(coded):
+    seized = [e for e in events_of(coded, "seized-background") if e.cameo.startswith("17")]
+    assert seized and all(e.aux_mode == "historical" for e in seized), produced(events_of(coded, "seized-background"))

@@ -385,6 +385,12 @@ def history(book: Codebook, doc: DocumentState, d: Draft) -> None:
     if d.mode is None and (is_historical(d.date, doc.annotation.doc.published) or (
             d.date and d.date_basis == "explicit" and _background(c.trigger))):
         d.mode = "historical"
+    t = c.trigger
+    if d.mode is None and t.tag_ == "VBN" and t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN") \
+            and d.date_basis not in ("explicit", "relative"):
+        # "the return of properties seized by the United States", "two Marines imprisoned in Russia": a participle
+        # that describes what a thing or person underwent, with no date of its own, tells background, not the news
+        d.mode = "historical"
 
 
 # -- place -----------------------------------------------------------------------------------------------------
