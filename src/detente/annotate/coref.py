@@ -12,6 +12,7 @@ Mentions inside quotation marks are not antecedents: the quoted speaker's "he" i
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Callable, Mapping, Optional
 
@@ -36,6 +37,70 @@ class _Pronoun:
 
 def _inside(span, regions) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in regions)
+
+
+class _History:
+    """Mentions in text order, with their sentence numbers for bisection: the window rules look back a few
+    sentences, and the "most recent that fits" rules look only at what was added since they last asked."""
+
+    def __init__(self):
+        self.items: list[Mention] = []
+        self.sentences: list[int] = []
+        self.in_order = True   # sentence numbers never decrease (true of annotated text; a fixture may differ)
+        self.first_state: dict[str, Actor] = {}
+        self._latest: dict = {}
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __reversed__(self):
+        return reversed(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def append(self, m: Mention) -> None:
+        if self.sentences and m.sentence < self.sentences[-1]:
+            self.in_order = False
+        self.items.append(m)
+        self.sentences.append(m.sentence)
+        if m.actor.kind == "state":
+            self.first_state.setdefault(m.actor.actor_id, m.actor)
+
+    def since(self, sentence: int) -> list[Mention]:
+        """The mentions from the first one in `sentence` or later on (all of them when out of order)."""
+        if not self.in_order:
+            return self.items
+        return self.items[bisect.bisect_left(self.sentences, sentence):]
+
+    def latest(self, key, fits: Callable[[Mention], bool]) -> Optional[Mention]:
+        """The most recent mention `fits` accepts. `key` names the test, so that asking again looks only at the
+        mentions added since."""
+        checked, best = self._latest.get(key, (0, None))
+        for k in range(len(self.items) - 1, checked - 1, -1):
+            if fits(self.items[k]):
+                best = k
+                break
+        self._latest[key] = (len(self.items), best)
+        return self.items[best] if best is not None else None
+
+
+class _Cues:
+    """Reporting cues by position, for the ones near a mention."""
+
+    def __init__(self, cues: list[Cue]):
+        self.cues = cues
+        self.starts = [c.start for c in cues]
+        self.sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+        self.longest = max((c.end - c.start for c in cues), default=0)
+
+    def near(self, start: int, end: int, reach: int) -> list[Cue]:
+        """Cues that start within `reach` of `end` or end within `reach` of `start` (a superset when out of order)."""
+        if not self.sorted:
+            return self.cues
+        lo = bisect.bisect_right(self.starts, min(end, start - self.longest) - reach)
+        hi = bisect.bisect_left(self.starts, max(end, start) + reach)
+        return self.cues[lo:hi]
 
 
 class Coreference:
@@ -65,8 +130,9 @@ class Coreference:
             if src is not None:
                 speaker_cues[src.span] = True
 
-        history: list[Mention] = []    # antecedents, in order
-        speakers: list[Mention] = []   # sources of reporting cues, in order
+        history = _History()    # antecedents, in order
+        speakers = _History()   # sources of reporting cues, in order
+        nearby = _Cues(cues)
         new: list[Mention] = []
         for _, kind, item in items:
             if kind == 0:
@@ -82,31 +148,30 @@ class Coreference:
             if _inside(mention.span, quote_regions):
                 continue
             history.append(mention)
-            if kind == 2 or mention.span in speaker_cues or self._is_source(sdoc, doc.text, mention, cues):
+            if kind == 2 or mention.span in speaker_cues or self._is_source(sdoc, doc.text, mention, nearby):
                 speakers.append(mention)
         return new
 
     @staticmethod
-    def _is_source(sdoc, text, mention, cues) -> bool:
+    def _is_source(sdoc, text, mention, cues: "_Cues") -> bool:
         return any(source_of(sdoc, text, c, {mention.span[1]: mention}, {mention.span[0]: mention}) is mention
-                   for c in cues if abs(c.start - mention.span[1]) < 40 or abs(mention.span[0] - c.end) < 40)
+                   for c in cues.near(mention.span[0], mention.span[1], 40)
+                   if abs(c.start - mention.span[1]) < 40 or abs(mention.span[0] - c.end) < 40)
 
     def _description(self, doc, d: Description, history, index, resolve) -> Optional[Mention]:
         if d.kind == "anaphor":
             return self._anaphor(doc, d, history, resolve)
         if d.kind == "group":
             return self._group(doc, d, history, resolve)
-        actor = None
-        for m in reversed(history):
-            a = m.actor
-            if d.kind == "person":
-                if d.role is not None and d.role.fits(a) and (d.country is None or a.country == d.country):
-                    actor = a
-                    break
-            elif a.kind != "person" and d.keys and d.keys <= institution_key_set(m.text) \
-                    and (d.country is None or a.country == d.country):
-                actor = a
-                break
+        found = None
+        if d.kind == "person":
+            if d.role is not None:
+                found = history.latest(("person", d.role, d.country), lambda m: d.role.fits(m.actor) and (
+                    d.country is None or m.actor.country == d.country))
+        elif d.keys:
+            found = history.latest(("institution", d.keys, d.country), lambda m: m.actor.kind != "person" and (
+                d.keys <= institution_key_set(m.text)) and (d.country is None or m.actor.country == d.country))
+        actor = found.actor if found is not None else None
         basis = "coref"
         if actor is None and resolve is not None and (d.country is not None or d.kind == "institution"):
             res = resolve(d.text, index.text(d.span[0]))
@@ -122,21 +187,25 @@ class Coreference:
         return Mention(doc.doc_id, d.text, d.span, actor, d.sentence, basis)
 
     @staticmethod
-    def _anaphor(doc, d: Description, history, resolve) -> Optional[Mention]:
+    def _anaphor(doc, d: Description, history: _History, resolve) -> Optional[Mention]:
         """"the alliance" -> the most recent organisation it can name (NATO); officials count for their body."""
-        for m in reversed(history):
-            a = m.actor
-            if d.anaphor.fits(a):
-                return Mention(doc.doc_id, d.text, d.span, a, d.sentence, "coref")
+        def body(a: Actor) -> Optional[Actor]:
             if a.kind == "person" and a.org and a.org in d.anaphor.ids and resolve is not None:
                 org = _actor(resolve(a.org))
                 if org is not None and org.actor_id == a.org:
-                    return Mention(doc.doc_id, d.text, d.span, org, d.sentence, "coref")
-        return None
+                    return org
+            return None
+
+        m = history.latest(("anaphor", d.anaphor, resolve is not None),
+                           lambda m: d.anaphor.fits(m.actor) or body(m.actor) is not None)
+        if m is None:
+            return None
+        actor = m.actor if d.anaphor.fits(m.actor) else body(m.actor)
+        return Mention(doc.doc_id, d.text, d.span, actor, d.sentence, "coref")
 
     def _group(self, doc, d: Description, history, resolve) -> Optional[Mention]:
         """"his own intelligence agencies": the state of the person "his" stands for, with the group's sector."""
-        for m in reversed(history):
+        for m in reversed(history.since(d.sentence - 1)):
             if m.sentence < d.sentence - 1 or m.span[0] >= d.span[0]:
                 continue
             a = m.actor
@@ -146,7 +215,7 @@ class Coreference:
                 continue
             if not a.country:
                 return None
-            state = next((h.actor for h in history if h.actor.kind == "state" and h.actor.actor_id == a.country), None)
+            state = history.first_state.get(a.country)  # the first state of that id named so far
             if state is None and resolve is not None:
                 state = _actor(resolve(a.country))
                 state = state if state is not None and state.actor_id == a.country else None
@@ -181,25 +250,36 @@ class Coreference:
                 return a.kind == "person" and self._gender_fits(a, p.gender)
             return a.kind != "person"
 
+        def first(items, keep) -> Optional[Mention]:
+            return next((m for m in items if keep(m)), None)
+
+        # the lists of the rule are only ever read from their head: each is walked until its first member
         actor = None
-        recent = [m for m in reversed(speakers) if near(m, SPEAKER_WINDOW)]
+        recent = reversed(speakers.since(p.sentence - SPEAKER_WINDOW))
+        latest_speaker = None
         for m in recent:
+            if not near(m, SPEAKER_WINDOW):
+                continue
+            if latest_speaker is None:
+                latest_speaker = m
             if fits(m.actor):
                 actor = m.actor
                 break
         if actor is None and p.refers_to == "person":
             # loose translations call an institution "he" ("..., he adds" after "the ministry said")
-            persons_near = [m for m in reversed(history) if near(m, PERSON_WINDOW) and fits(m.actor)]
-            same = [m for m in history if m.sentence == p.sentence and m.span[1] <= p.span[0] and fits(m.actor)]
-            if same:  # "Grossi condemned what he called ...": the person of the same sentence, its subject first
-                actor = same[0].actor
-            elif recent and recent[0].actor.kind != "person":
-                actor = recent[0].actor
-            elif persons_near:
-                actor = persons_near[0].actor
+            same = first(history.since(p.sentence), lambda m: m.sentence == p.sentence and m.span[1] <= p.span[0]
+                         and fits(m.actor))
+            if same is not None:  # "Grossi condemned what he called ...": the person of the same sentence, its subject first
+                actor = same.actor
+            elif latest_speaker is not None and latest_speaker.actor.kind != "person":
+                actor = latest_speaker.actor
+            else:
+                person = first(reversed(history.since(p.sentence - PERSON_WINDOW)),
+                               lambda m: near(m, PERSON_WINDOW) and fits(m.actor))
+                actor = person.actor if person is not None else None
         if actor is None and p.refers_to == "institution":
-            others = [m for m in reversed(history) if near(m, 1) and fits(m.actor)]
-            actor = others[0].actor if others else None
+            other = first(reversed(history.since(p.sentence - 1)), lambda m: near(m, 1) and fits(m.actor))
+            actor = other.actor if other is not None else None
         if actor is None:
             return None
         return Mention(doc.doc_id, p.text, p.span, actor, p.sentence, "coref")

@@ -20,6 +20,7 @@ and possessive groups ("his own intelligence agencies") are returned as `Descrip
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
@@ -124,14 +125,123 @@ class SentenceIndex:
     def __init__(self, sentences: list[Sentence]):
         self.sentences = sentences
         self.starts = [s.start for s in sentences]
+        # as split_sentences makes them: numbered 0, 1, 2 ... in text order (what range() relies on)
+        self.regular = all(s.index == k for k, s in enumerate(sentences)) and \
+            all(a <= b for a, b in zip(self.starts, self.starts[1:]))
 
     def of(self, char: int) -> int:
         i = bisect.bisect_right(self.starts, char) - 1
         return self.sentences[i].index if i >= 0 else -1
 
+    def range(self, first: int, last: int) -> tuple[float, float]:
+        """Characters c with first <= of(c) <= last lie in [lo, hi); for sentences that are not `regular`, all."""
+        if not self.regular:
+            return float("-inf"), float("inf")
+        lo = self.starts[first] if 0 <= first < len(self.starts) else float("-inf") if first < 0 else float("inf")
+        hi = self.starts[last + 1] if last + 1 < len(self.starts) else float("inf")
+        return lo, hi
+
     def text(self, char: int) -> str:
         i = bisect.bisect_right(self.starts, char) - 1
         return self.sentences[i].text if i >= 0 else ""
+
+
+class _Spans:
+    """Character spans, asked about by bisection instead of a scan: the longest span bounds how far back a span
+    that reaches a position can start."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self.items = sorted(spans)
+        self.starts = [a for a, _ in self.items]
+        self.longest = max((b - a for a, b in self.items), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        k = bisect.bisect_right(self.starts, start)
+        self.items.insert(k, (start, end))
+        self.starts.insert(k, start)
+        self.longest = max(self.longest, end - start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span (a, b) has a < end and start < b."""
+        lo, hi = bisect.bisect_left(self.starts, start - self.longest), bisect.bisect_left(self.starts, end)
+        return any(b > start for _, b in self.items[lo:hi])
+
+    def covers(self, pos: int) -> bool:
+        """Some span (a, b) has a <= pos < b."""
+        lo, hi = bisect.bisect_left(self.starts, pos - self.longest), bisect.bisect_right(self.starts, pos)
+        return any(b > pos for _, b in self.items[lo:hi])
+
+
+class _Places:
+    """A sentence's place and nationality entities: (start token, end token, country or "?", state or None)."""
+
+    def __init__(self):
+        self.items: list[tuple] = []
+        self.starts: list[int] = []
+        self.states: list[int] = []      # positions of the items that resolved to a state
+        self.counts: Counter = Counter()  # items per country
+
+    def add(self, start: int, end: int, country, state) -> None:
+        if state is not None:
+            self.states.append(len(self.items))
+        self.items.append((start, end, country, state))
+        self.starts.append(start)
+        self.counts[country] += 1
+
+
+class _DocView:
+    """The light Doc's sentences and entities, looked up by token. spaCy's `Token.sent` scans for the sentence
+    bounds, and `Span.ents` and `Span.text` walk the Doc, on every call: per token of a long sentence, that made
+    the mention rules quadratic. The answers here are the same, computed once per document."""
+
+    def __init__(self, sdoc):
+        self.sdoc, self.n = sdoc, len(sdoc)
+        self.text = sdoc.text
+        self.sent_starts = [t.i for t in sdoc if t.is_sent_start]  # as spaCy's sent_start == 1
+        self.ents = list(sdoc.ents)
+        self.ent_starts = [e.start for e in self.ents]
+        stops = {",", ";", ":", "—", "–", "(", ")"}
+        self.clause_stops = [t.i for t in sdoc if t.text in stops or t.lower_ in _CLAUSE_WORDS]
+        self._sent_texts: dict[tuple[int, int], str] = {}
+        self.memo: dict = {}  # per-sentence and per-clause answers, with the resolver cache size they were made at
+
+    def sent(self, i: int) -> tuple[int, int]:
+        """Token bounds of `sdoc[i].sent`: from the last sentence start at or before i to the next one after it."""
+        k = bisect.bisect_right(self.sent_starts, i)
+        return (self.sent_starts[k - 1] if k else 0), (self.sent_starts[k] if k < len(self.sent_starts) else self.n)
+
+    def sent_text(self, bounds: tuple[int, int]) -> str:
+        """`Span.text` of the sentence, one string per sentence (the resolver's cache hashes it once)."""
+        text = self._sent_texts.get(bounds)
+        if text is None:
+            first, last = self.sdoc[bounds[0]], self.sdoc[bounds[1] - 1]
+            text = self._sent_texts[bounds] = self.text[first.idx:last.idx + len(last)]
+        return text
+
+    def ents_in(self, lo: int, hi: int) -> list:
+        """`sdoc[lo:hi].ents`: the entities wholly inside the tokens lo..hi."""
+        out = []
+        for k in range(bisect.bisect_left(self.ent_starts, lo), len(self.ents)):
+            if self.ents[k].end > hi:
+                break
+            out.append(self.ents[k])
+        return out
+
+    def ent_at(self, i: int):
+        """The entity token i is part of, or None."""
+        k = bisect.bisect_right(self.ent_starts, i) - 1
+        return self.ents[k] if k >= 0 and self.ents[k].end > i else None
+
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """From tokens start..end out to the nearest clause break (a comma, a dash, "while", "after") on each
+        side, inside the sentence."""
+        s_lo, s_hi = self.sent(start)
+        k = bisect.bisect_left(self.clause_stops, start)
+        lo = max(s_lo, self.clause_stops[k - 1] + 1) if k else s_lo
+        if end >= s_hi:
+            return lo, end
+        k = bisect.bisect_left(self.clause_stops, end)
+        return lo, (min(s_hi, self.clause_stops[k]) if k < len(self.clause_stops) else s_hi)
 
 
 @lru_cache(maxsize=1)
@@ -189,6 +299,7 @@ class MentionFinder:
     def find(self, doc: Document, sdoc, sentences: list[Sentence],
              resolve: Optional[DocResolver] = None) -> tuple[list[Mention], list[Description]]:
         text = self._text = doc.text
+        self._view = _DocView(sdoc)
         index = SentenceIndex(sentences)
         resolve = resolve or DocResolver(self.resolver, doc.published)
         candidates: list[tuple[int, int, int, Actor, str]] = []  # (tier, start, end, actor, basis)
@@ -208,13 +319,14 @@ class MentionFinder:
         candidates = [c for c in candidates if not (c[0] in (SURFACE, NER) and c[4] == "metonym"
                                                     and _venue(sdoc, c[1], c[2]))]
 
-        chosen: list[tuple[int, int]] = []
+        chosen = _Spans()
+        held = _Spans(reserved)
         mentions: list[Mention] = []
         adjectives = _nationality_adjectives(sdoc)
         for tier, start, end, actor, basis in sorted(candidates, key=lambda c: (c[0], c[1] - c[2], c[1])):
-            if any(start < e and s < end for s, e in chosen):
+            if chosen.overlaps(start, end):
                 continue
-            if tier > TITLE and any(start < e and s < end for s, e in reserved):
+            if tier > TITLE and held.overlaps(start, end):
                 continue  # inside a description that coref will resolve as a whole
             if basis != "metonym" and (start, end) in adjectives and actor.sector is None:
                 # "Russian" in "Russian-US relations" qualifies, it does not act; in "Russian and Belarusian
@@ -222,11 +334,10 @@ class MentionFinder:
                 continue
             if tier >= SURFACE and _not_acting(sdoc, start, end, actor):
                 continue  # "the Vietnam War", "the SWIFT messaging system": a name inside another thing's name
-            chosen.append((start, end))
+            chosen.add(start, end)
             mentions.append(Mention(doc.doc_id, text[start:end], (start, end), actor, index.of(start), basis))
         mentions.sort(key=lambda m: m.span)
-        descriptions = [d for d in descriptions if not any(m.span[0] < d.span[1] and d.span[0] < m.span[1]
-                                                             for m in mentions)]
+        descriptions = [d for d in descriptions if not chosen.overlaps(d.span[0], d.span[1])]
         mentions += self._nested_states(doc, sdoc, index, resolve, mentions, descriptions)
         mentions += self._crowds(doc, sdoc, index, resolve, mentions, descriptions)
         mentions.sort(key=lambda m: (m.span[0], m.span[1]))
@@ -243,7 +354,7 @@ class MentionFinder:
             outer = sdoc.char_span(start, end, alignment_mode="expand")
             if outer is None:
                 continue
-            for ent in outer.ents:
+            for ent in self._view.ents_in(outer.start, outer.end):
                 if ent.label_ != "GPE":
                     continue
                 before = sdoc[ent.start - 1].lower_ if ent.start > 0 else ""
@@ -262,7 +373,10 @@ class MentionFinder:
     # -- crowds and unnamed groups: "thousands of protesters marched in Caracas", "lawmakers voted"
     def _crowds(self, doc, sdoc, index, resolve, mentions, descriptions) -> list[Mention]:
         table = crowd_nouns_by_first_word()
-        taken = [m.span for m in mentions] + [d.span for d in descriptions]
+        taken = _Spans([m.span for m in mentions] + [d.span for d in descriptions])
+        by_sentence: dict[int, list[Actor]] = {}  # the actors of each sentence's mentions, in order
+        for m in mentions:
+            by_sentence.setdefault(m.sentence, []).append(m.actor)
         out: list[Mention] = []
         n, i = len(sdoc), 0
         while i < n:
@@ -299,10 +413,10 @@ class MentionFinder:
                 start -= 1
             span_start = sdoc[start].idx
             span_end = sdoc[end - 1].idx + len(sdoc[end - 1])
-            if any(s < span_end and span_start < e for s, e in taken):
+            if taken.overlaps(span_start, span_end):
                 continue
-            state = self._clause_place(sdoc, start, end, resolve) or self._sentence_state(sdoc, start, mentions, index,
-                                                                                         resolve, end)
+            state = self._clause_place(sdoc, start, end, resolve) or self._sentence_state(sdoc, start, by_sentence,
+                                                                                         index, resolve, end)
             if state is None:
                 continue
             actor = Actor(state.actor_id, state.name, "state", state.country, None, c.sector, None)
@@ -310,31 +424,29 @@ class MentionFinder:
                                index.of(span_start), "context"))
         return out
 
-    @staticmethod
-    def _names_state(sdoc, k: int, resolve) -> bool:
+    def _names_state(self, sdoc, k: int, resolve) -> bool:
         """Token k is (part of) a nationality or state name that resolves to a state."""
         tok = sdoc[k]
         if tok.ent_type_ not in _NATION_LABELS:
             return False
-        ent = next((e for e in sdoc.ents if e.start <= k < e.end), None)
+        ent = self._view.ent_at(k)
         actor = _actor(resolve(ent.text if ent is not None else tok.text))
         return actor is not None and actor.kind == "state"
 
-    @staticmethod
-    def _clause_bounds(sdoc, start: int, end: int) -> tuple[int, int]:
-        sent = sdoc[start].sent
-        breaks = {",", ";", ":", "—", "–", "(", ")"}
-        lo = start
-        while lo > sent.start and sdoc[lo - 1].text not in breaks and sdoc[lo - 1].lower_ not in _CLAUSE_WORDS:
-            lo -= 1
-        hi = end
-        while hi < sent.end and sdoc[hi].text not in breaks and sdoc[hi].lower_ not in _CLAUSE_WORDS:
-            hi += 1
-        return lo, hi
-
     def _clause_place(self, sdoc, start: int, end: int, resolve):
         """The state of a place named after a locative preposition in the group's clause ("in Caracas")."""
-        lo, hi = self._clause_bounds(sdoc, start, end)
+        lo, hi = self._view.clause(start, end)
+        # every crowd of a clause asks the same question: answered once while the resolver learns nothing new
+        key = ("clause", lo, hi)
+        known = self._view.memo.get(key)
+        if known is not None and known[0] == len(resolve.cache):
+            return known[1]
+        state = self._place_between(sdoc, lo, hi, resolve)
+        self._view.memo[key] = (len(resolve.cache), state)
+        return state
+
+    @staticmethod
+    def _place_between(sdoc, lo: int, hi: int, resolve):
         words = place_words()
         for j in range(lo, hi):
             if words.get(sdoc[j].lower_) != "prep":
@@ -347,28 +459,52 @@ class MentionFinder:
                     return state
         return None
 
-    @staticmethod
-    def _sentence_state(sdoc, start: int, mentions, index, resolve, end: Optional[int] = None):
+    def _sentence_state(self, sdoc, start: int, by_sentence: dict, index, resolve, end: Optional[int] = None):
         """The one state a sentence is about: every actor it names, and every place or nationality word in
         it (outside the crowd's own words, start..end), belongs to that state."""
-        here = index.of(sdoc[start].idx)
-        actors = [m.actor for m in mentions if m.sentence == here]
+        actors = list(by_sentence.get(index.of(sdoc[start].idx), ()))
         countries = {a.country for a in actors}
-        for ent in sdoc[start].sent.ents:
-            if end is not None and start <= ent.start and ent.end <= end:
-                continue  # "Moslem" in "Moslem fundamentalist demonstrators" was found to name no state
-            if ent.label_ in ("GPE", "NORP", "LOC"):
-                a = _actor(resolve.peek(ent.text, ent.sent.text))
-                countries.add(a.country if a is not None and a.kind == "state" else "?")
-                if a is not None and a.kind == "state":
-                    actors.append(a)
-        if len(countries) != 1 or None in countries or "?" in countries or not actors:
+        places = self._places(self._view.sent(start), resolve)
+        # "Moslem" in "Moslem fundamentalist demonstrators" was found to name no state: the crowd's own words are not
+        # the sentence's places
+        skip = set()
+        if end is not None:
+            for k in range(bisect.bisect_left(places.starts, start), len(places.items)):
+                if places.items[k][0] >= end:
+                    break
+                if places.items[k][1] <= end:
+                    skip.add(k)
+        left = places.counts.copy()
+        for k in skip:
+            left[places.items[k][2]] -= 1
+        countries |= {c for c, n in left.items() if n > 0}
+        if len(countries) != 1 or None in countries or "?" in countries:
             return None
-        state = next((a for a in actors if a.kind == "state"), None)
+        found = next((places.items[k][3] for k in places.states if k not in skip), None)
+        if not actors and found is None:
+            return None
+        state = next((a for a in actors if a.kind == "state"), None) or found
         if state is not None:
             return Actor(state.actor_id, state.name, "state", state.country)
         a = actors[0]
         return Actor(a.country, a.country, "state", a.country)
+
+    def _places(self, bounds: tuple[int, int], resolve) -> "_Places":
+        """The place and nationality words of a sentence and the states they resolve to (see `_sentence_state`),
+        made once per sentence while the resolver learns nothing new."""
+        key = ("places", bounds)
+        known = self._view.memo.get(key)
+        if known is not None and known[0] == len(resolve.cache):
+            return known[1]
+        context = self._view.sent_text(bounds)
+        places = _Places()
+        for ent in self._view.ents_in(*bounds):
+            if ent.label_ in ("GPE", "NORP", "LOC"):
+                a = _actor(resolve.peek(ent.text, context))
+                state = a is not None and a.kind == "state"
+                places.add(ent.start, ent.end, a.country if state else "?", a if state else None)
+        self._view.memo[key] = (len(resolve.cache), places)
+        return places
 
     # -- 1. titles, with or without a name
     def _titles(self, sdoc, index, resolve, candidates, reserved, descriptions):
@@ -559,6 +695,7 @@ class MentionFinder:
             if ent.label_ in _NATION_LABELS:
                 nations[ent.end] = ent.start
         n = len(sdoc)
+        held = _Spans(reserved)
         for i in range(n):
             tok = sdoc[i]
             word = tok.lower_ if tok.lower_ in nouns else tok.lemma_.lower()
@@ -572,7 +709,7 @@ class MentionFinder:
                 # an office ("the Chilean president") is a title's; a dictionary agent is a plain noun; but "Afghan
                 # rebel leaders" are a group, the sector the agent noun before them gives
                 continue
-            if any(s <= tok.idx < e for s, e in reserved):
+            if held.covers(tok.idx):
                 continue
             # a noun modifying a further noun ("Russian military drills") is not the group
             nxt = i + 1
@@ -738,18 +875,30 @@ class MentionFinder:
                 continue
             if k >= 0 and sdoc[k].lower_ == "the" and k + 1 < i:
                 span = sdoc[k + 1:i + 1]
-                sentence = sdoc[k].sent
-                states = set()
-                for ent in sentence.ents:
-                    if ent.label_ in ("GPE", "NORP", "ORG", "PERSON"):
-                        a = _actor(resolve.peek(ent.text, sentence.text))
-                        if a is not None and a.country:
-                            states.add(a.country)
+                bounds = self._view.sent(k)
+                context = self._view.sent_text(bounds)
+                states = self._sentence_countries(bounds, context, resolve)
                 if len(states) != 1:
                     continue
-                actor = _actor(resolve(span.text, sentence.text))
+                actor = _actor(resolve(span.text, context))
                 if actor is not None and actor.kind == "org" and actor.country in states:
                     candidates.append((INSTITUTION, span.start_char, span.end_char, actor, "context"))
+
+    def _sentence_countries(self, bounds: tuple[int, int], context: str, resolve) -> set:
+        """The countries of the actors a sentence names (entities the resolver knows), once per sentence while
+        the resolver learns nothing new."""
+        key = ("countries", bounds)
+        known = self._view.memo.get(key)
+        if known is not None and known[0] == len(resolve.cache):
+            return known[1]
+        states = set()
+        for ent in self._view.ents_in(*bounds):
+            if ent.label_ in ("GPE", "NORP", "ORG", "PERSON"):
+                a = _actor(resolve.peek(ent.text, context))
+                if a is not None and a.country:
+                    states.add(a.country)
+        self._view.memo[key] = (len(resolve.cache), states)
+        return states
 
     # -- 3. knowledge-base surface forms
     def _surfaces_found(self, sdoc, index, resolve, candidates) -> list[tuple[int, int, Actor]]:
@@ -777,7 +926,9 @@ class MentionFinder:
 
     # -- 4. named entities
     def _entities(self, sdoc, index, resolve, candidates, surface_hits):
-        for ent in sdoc.ents:
+        surface_hits = sorted(surface_hits, key=lambda h: h[0])
+        hit_starts = [h[0] for h in surface_hits]
+        for ent in self._view.ents:
             people = _names_a_people(sdoc, ent)  # "Palestinians", "Iraqi Kurds": a people acts as its state
             if ent.label_ not in NER_LABELS and not people:
                 continue
@@ -792,7 +943,8 @@ class MentionFinder:
                 actor = _actor(res)
                 if actor is None:
                     continue
-                inside = [a for s, e, a in surface_hits if start <= s and e <= end and (s, e) != (start, end)]
+                inside = [a for s, e, a in surface_hits[bisect.bisect_left(hit_starts, start):bisect.bisect_left(hit_starts, end)]
+                          if e <= end and (s, e) != (start, end)]
                 if inside and all(a.actor_id != actor.actor_id for a in inside):
                     continue  # NER glued words around a known name; trust the exact surface form
                 candidates.append((NER, start, end, actor, getattr(res, "basis", "") or "name"))

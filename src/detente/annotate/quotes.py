@@ -11,12 +11,13 @@ continues (`"…," he said. "…"`), and finally from the last speaker nearby.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Optional
 
 from detente.annotate.cues import Cue, source_of
-from detente.annotate.mentions import SentenceIndex
+from detente.annotate.mentions import SentenceIndex, _Spans
 from detente.types import Document, Mention, Quote, Sentence
 
 OPENERS = "“„«"
@@ -26,9 +27,32 @@ MIN_WORDS = 4            # one to three words in quotation marks are scare quote
 MAX_CHARS = 3000         # a closed quote longer than this is a pairing error
 MAX_UNCLOSED_CHARS = 1500  # an unclosed quote is cut at a sentence end before this
 _WORD = re.compile(r"\w[\w'’-]*")
+_MARK = re.compile("[" + re.escape(OPENERS + CLOSERS + STRAIGHT) + "]")
 _BEFORE_GAP = re.compile(r"^[\s,:;—–-]*(?:that\s*)?[\s,:;—–-]*$", re.I)
 _AFTER_GAP = re.compile(r"^[\s,.;:—–-]*$")
 LAST_SPEAKER_WINDOW = 2  # sentences back for a quote with no cue of its own
+
+
+class _Sources:
+    """(cue, source) pairs in cue order, found by the cue's position instead of a scan of all of them."""
+
+    def __init__(self, pairs: list):
+        self.pairs = pairs
+        self.starts = [c.start for c, _ in pairs]
+        self.sorted = all(a <= b for a, b in zip(self.starts, self.starts[1:]))
+        self.longest = max((c.end - c.start for c, _ in pairs), default=0)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __reversed__(self):
+        return reversed(self.pairs)
+
+    def starting(self, lo: float, hi: float) -> list:
+        """The pairs whose cue starts in [lo, hi), in order (all of them when cues are out of order)."""
+        if not self.sorted:
+            return self.pairs
+        return self.pairs[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
 
 
 @dataclass
@@ -42,12 +66,14 @@ class QuoteSpan:
     short: bool = False       # fewer than MIN_WORDS words: a quote only when its sentence attributes it
 
 
-def _role(text: str, i: int, para_end: int) -> str:
-    """"open", "close" or "" for the quotation mark at text[i]."""
+def _role(text: str, i: int, para_end: int, rest_has_words: Optional[bool] = None) -> str:
+    """"open", "close" or "" for the quotation mark at text[i]; `rest_has_words`: whether a word follows it in
+    its paragraph, when the caller knows."""
     ch = text[i]
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < para_end else " "
-    rest_has_words = bool(_WORD.search(text, i + 1, para_end))
+    if rest_has_words is None:
+        rest_has_words = bool(_WORD.search(text, i + 1, para_end))
     if ch in OPENERS:
         if not rest_has_words or (not before.isspace() and after.isspace()):
             return "close"   # a closing quote typed with the wrong glyph: `unacceptable. “`
@@ -93,10 +119,12 @@ def find_quote_spans(text: str, min_words: int = MIN_WORDS) -> list[QuoteSpan]:
         continues = False
         first_mark = True
         found: list[QuoteSpan] = []
-        for i in range(para_start, para_end):
-            if text[i] not in OPENERS and text[i] not in CLOSERS and text[i] != STRAIGHT:
-                continue
-            role = _role(text, i, para_end)
+        word = None  # the next word after the last mark, found once for all the marks before it
+        for mark in _MARK.finditer(text, para_start, para_end):
+            i = mark.start()
+            if word is None or (word is not False and word.start() <= i):
+                word = _WORD.search(text, i + 1, para_end) or False
+            role = _role(text, i, para_end, word is not False)
             if role == "open":
                 if open_at is not None:  # the previous quote was never closed: it ends where this one opens
                     found.append(QuoteSpan(open_at + 1, _cut_unclosed(text, open_at + 1, i), open_at, None, para,
@@ -129,12 +157,14 @@ class QuoteFinder:
                   mentions: list[Mention], cues: list[Cue]) -> list[Quote]:
         text = doc.text
         index = SentenceIndex(sentences)
-        spans = [self._cut_tail_attribution(text, sdoc, q, mentions, cues) for q in spans]
+        ordered = _Ordered(mentions, cues)
+        spans = [self._cut_tail_attribution(text, sdoc, q, ordered) for q in spans]
         regions = [(q.open_mark, (q.close_mark + 1) if q.close_mark is not None else q.end) for q in spans]
-        outside = [c for c in cues if not any(s <= c.start < e for s, e in regions)]
+        quoted = _Spans(regions)
+        outside = [c for c in cues if not quoted.covers(c.start)]
         by_end = {m.span[1]: m for m in mentions}
         by_start = {m.span[0]: m for m in mentions}
-        sources = [(c, source_of(sdoc, doc.text, c, by_end, by_start)) for c in outside]
+        sources = _Sources([(c, source_of(sdoc, doc.text, c, by_end, by_start)) for c in outside])
 
         found: list[tuple[Optional[Mention], Optional[Cue]]] = []
         for n, q in enumerate(spans):
@@ -172,10 +202,13 @@ class QuoteFinder:
         or right after it (`"…," Lavrov said`)."""
         here = index.of(q.open_mark)
         after_from = q.close_mark + 1
-        sentence_start = next((x.start for x in index.sentences if x.index == here), q.open_mark)
+        if index.regular:
+            sentence_start = index.sentences[here].start if here >= 0 else q.open_mark
+        else:
+            sentence_start = next((x.start for x in index.sentences if x.index == here), q.open_mark)
         opens_sentence = not text[sentence_start:q.open_mark].strip()
         best = None
-        for cue, src in sources:
+        for cue, src in sources.starting(*index.range(here, here)):
             if src is None or cue.kind == "cognition" or index.of(cue.start) != here:
                 continue
             if cue.end <= q.open_mark and "\n" not in text[cue.end:q.open_mark]:
@@ -188,13 +221,13 @@ class QuoteFinder:
 
     # an unclosed quote whose attribution sits inside it: `“… priorities says Moscow.`
     @staticmethod
-    def _cut_tail_attribution(text, sdoc, q: QuoteSpan, mentions, cues) -> QuoteSpan:
+    def _cut_tail_attribution(text, sdoc, q: QuoteSpan, ordered: "_Ordered") -> QuoteSpan:
         if q.close_mark is not None:
             return q
-        inside = [m for m in mentions if q.start <= m.span[0] and m.span[1] <= q.end]
+        inside = [m for m in ordered.mentions_from(q.start, q.end) if q.start <= m.span[0] and m.span[1] <= q.end]
         by_end = {m.span[1]: m for m in inside}
         by_start = {m.span[0]: m for m in inside}
-        for cue in reversed([c for c in cues if q.start < c.start < q.end]):
+        for cue in reversed([c for c in ordered.cues_from(q.start, q.end) if q.start < c.start < q.end]):
             src = source_of(sdoc, text, cue, by_end, by_start)
             if src is None:
                 continue
@@ -214,7 +247,7 @@ class QuoteFinder:
         # a quote that ends its sentence ("….” He explained) takes no cue from the next sentence
         ends_sentence = text[q.start:q.end].rstrip().endswith(".") and \
             text[after_from:after_from + 3].lstrip(" \u00a0")[:1].isupper()
-        for cue, src in sources:
+        for cue, src in (() if ends_sentence else sources.starting(after_from, nxt)):
             if ends_sentence or cue.kind == "cognition":
                 continue
             if after_from <= cue.start < nxt and "\n" not in text[after_from:cue.start]:
@@ -224,7 +257,7 @@ class QuoteFinder:
                     return src, cue
                 break
         # before: `X said: "…"` / `X noted that "…"`
-        for cue, src in reversed(sources):
+        for cue, src in reversed(sources.starting(prv - sources.longest, q.open_mark + 1)):
             if cue.kind == "cognition":
                 continue
             if prv <= cue.end <= q.open_mark and "\n" not in text[cue.end:q.open_mark]:
@@ -235,7 +268,8 @@ class QuoteFinder:
                 break
         # elsewhere in the quote's sentence: prefer speech over belief, then the nearest
         sents = {index.of(q.open_mark), index.of(max(q.start, q.end - 1))}
-        in_sentence = [(c, s) for c, s in sources if s is not None and index.of(c.start) in sents
+        in_sentence = [(c, s) for c, s in sources.starting(*index.range(min(sents), max(sents)))
+                       if s is not None and index.of(c.start) in sents
                        and "\n" not in text[min(c.start, q.open_mark):max(c.start, q.end)]]
         if in_sentence:
             def rank(cs):
@@ -261,9 +295,32 @@ class QuoteFinder:
     def _last_speaker(index, q, sources):
         here = index.of(q.open_mark)
         best = (None, None)
-        for cue, src in sources:
+        for cue, src in sources.starting(index.range(here - LAST_SPEAKER_WINDOW, here)[0], q.open_mark):
             if src is None or cue.start >= q.open_mark:
                 continue
             if 0 <= here - index.of(cue.start) <= LAST_SPEAKER_WINDOW:
                 best = (src, cue)
         return best
+
+
+class _Ordered:
+    """A document's mentions and cues, found by position when they come in text order."""
+
+    def __init__(self, mentions: list[Mention], cues: list[Cue]):
+        self.mentions, self.cues = mentions, cues
+        self.m_starts = [m.span[0] for m in mentions]
+        self.c_starts = [c.start for c in cues]
+        self.m_sorted = all(a <= b for a, b in zip(self.m_starts, self.m_starts[1:]))
+        self.c_sorted = all(a <= b for a, b in zip(self.c_starts, self.c_starts[1:]))
+
+    def mentions_from(self, lo: int, hi: int) -> list[Mention]:
+        """The mentions starting in [lo, hi], in order (all of them when out of order)."""
+        if not self.m_sorted:
+            return self.mentions
+        return self.mentions[bisect.bisect_left(self.m_starts, lo):bisect.bisect_right(self.m_starts, hi)]
+
+    def cues_from(self, lo: int, hi: int) -> list[Cue]:
+        """The cues starting in [lo, hi], in order (all of them when out of order)."""
+        if not self.c_sorted:
+            return self.cues
+        return self.cues[bisect.bisect_left(self.c_starts, lo):bisect.bisect_right(self.c_starts, hi)]

@@ -5,10 +5,12 @@ each candidate left is then a draft event that the named passes of `passes.py` d
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Iterable, Iterator, Optional
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Iterator, Optional
 
-from detente import lexicon
+from detente import lexicon, settings
 from detente.annotate import nlp
 from detente.types import Annotation, Event, Sentence
 
@@ -16,7 +18,7 @@ from .context import event_contexts
 from .dating import anchor_times, date_event, dateline, parse_day, time_roots
 from .dictionary import Dictionary
 from .draft import Codebook, DocumentState, Draft
-from .gate import may_hold_event, quote_of
+from .gate import SpanIndex, may_hold_event, quote_of, sentence_length
 from .match import Candidate, Matcher, pobjs
 from .modality import speculative
 from .ontology import cameo_table, specialize
@@ -28,25 +30,61 @@ FRAME_MAPS = {"intent": "intent_code", "intent_done": "intent_code", "request": 
 FRAME_SKIP = frozenset({"nsubj", "nsubjpass", "agent", "poss", "conj", "cc", "advcl", "npadvmod", "advmod", "parataxis", "punct"})
 FRAME_PREPS = frozenset({"to", "on", "upon", "for", "with", "of", "from", "including", "about", "over"})
 
+class BudgetNotes(dict):
+    """doc_id -> why some of the document's sentences were not coded. Two of them add up to their merge, so that
+    CoderStats of several chunks still sum with Counter.update (the counts add, the notes gather)."""
+
+    def __add__(self, other):
+        if isinstance(other, dict):
+            return BudgetNotes({**self, **other})
+        return BudgetNotes(self) if other == 0 else NotImplemented
+
+    def __radd__(self, other):
+        if isinstance(other, dict):
+            return BudgetNotes({**other, **self})
+        return BudgetNotes(self) if other == 0 else NotImplemented
+
+
 @dataclass
 class CoderStats:
     documents: int = 0
     sentences_seen: int = 0
     sentences_parsed: int = 0
     events: int = 0
+    sentences_over_budget: int = 0    # longer than settings.MAX_PARSE_TOKENS: not parsed
+    sentences_out_of_time: int = 0    # left uncoded when their document ran past settings.DOCUMENT_SECONDS
+    budget_notes: dict = field(default_factory=BudgetNotes)  # doc_id -> why some of its sentences were not coded
 
 
-def parse_sentences(items: list[tuple[Annotation, Sentence]], batch_size: int) -> Iterator:
+def parse_sentences(items: list[tuple[Annotation, Sentence]], batch_size: int,
+                    skip: Optional[Callable[[int], bool]] = None) -> Iterator:
     """Dependency parses of the chosen sentences, character offsets relative to the sentence start.
 
     Sentences of the light spaCy pass are parsed by the parser alone (their token vectors are reused);
     an annotation made without one (a hand-built test fixture) has its sentence text run through the whole model.
+    Without `skip`, one parse per item, in order. With it, (position, parse) pairs: `skip(position)` is asked as
+    the parser reaches each item, so that a document out of time has its remaining sentences left unparsed.
     """
     spans = [a.tokens.char_span(s.start, s.end, alignment_mode="expand") if a.tokens is not None else None
              for a, s in items]
-    if all(sp is not None and sp.start_char == s.start for sp, (_, s) in zip(spans, items)):
+    whole = not all(sp is not None and sp.start_char == s.start for sp, (_, s) in zip(spans, items))
+    if skip is None:
+        if whole:
+            return nlp.full().pipe((s.text for _, s in items), batch_size=batch_size)
         return nlp.parse(spans, batch_size=batch_size)
-    return nlp.full().pipe((s.text for _, s in items), batch_size=batch_size)
+    fed: deque = deque()  # positions handed to the parser and not yet back: the parser reads ahead a batch
+
+    def chosen() -> Iterator[int]:
+        for k in range(len(items)):
+            if not skip(k):
+                fed.append(k)
+                yield k
+
+    if whole:
+        parses = nlp.full().pipe((items[k][1].text for k in chosen()), batch_size=batch_size)
+    else:
+        parses = nlp.parse((spans[k] for k in chosen()), batch_size=batch_size)
+    return ((fed.popleft(), p) for p in parses)
 
 
 class Coder:
@@ -66,35 +104,85 @@ class Coder:
 
     def code_many(self, annotations: Iterable[Annotation], docs_per_batch: int = 64) -> Iterator[tuple[Annotation, list[Event]]]:
         batch: list[Annotation] = []
-        for a in annotations:
+        spent: list[float] = []  # seconds each document has cost so far: its annotation, then its parse
+        annotations = iter(annotations)
+        while True:
+            t = time.perf_counter()
+            a = next(annotations, None)  # annotating happens here when `annotations` is the annotator's stream
+            if a is None:
+                break
             batch.append(a)
+            spent.append(time.perf_counter() - t)
             if len(batch) >= docs_per_batch:
-                yield from self._batch(batch)
-                batch = []
+                yield from self._batch(batch, spent)
+                batch, spent = [], []
         if batch:
-            yield from self._batch(batch)
+            yield from self._batch(batch, spent)
 
     # -- stages ------------------------------------------------------------------------------------------
-    def _batch(self, batch: list[Annotation]):
+    def _batch(self, batch: list[Annotation], spent: Optional[list[float]] = None):
+        budget, max_tokens = settings.DOCUMENT_SECONDS, settings.MAX_PARSE_TOKENS
+        spent = list(spent) if spent is not None else [0.0] * len(batch)
         wanted: list[tuple[int, Sentence]] = []
+        over = [0] * len(batch)  # sentences over MAX_PARSE_TOKENS, per document
+        late = [0] * len(batch)  # sentences left unparsed or uncoded for want of time, per document
         for n, a in enumerate(batch):
             self.stats.documents += 1
             mentioned = {m.sentence for m in a.mentions}
-            spans = [(m.span[0], m.span[1]) for m in a.mentions]
+            spans = SpanIndex([(m.span[0], m.span[1]) for m in a.mentions])
             for s in a.sentences:
                 self.stats.sentences_seen += 1
-                has_actor = s.index in mentioned or any(x < s.end and y > s.start for x, y in spans)
+                has_actor = s.index in mentioned or spans.overlaps(s.start, s.end)
                 if may_hold_event(a, s, self.d, has_actor):
+                    if sentence_length(a, s) > max_tokens:
+                        over[n] += 1  # run-on clutter: its mentions and quotes stand, its events are not coded
+                        continue
                     wanted.append((n, s))
-        parsed = parse_sentences([(batch[n], s) for n, s in wanted], self.batch_size)
+
+        def out_of_time(k: int) -> bool:
+            n = wanted[k][0]
+            if spent[n] > budget:
+                late[n] += 1
+                return True
+            return False
+
         per_doc: dict[int, list[tuple[Sentence, object]]] = {}
-        for (n, s), sdoc in zip(wanted, parsed):
+        t = time.perf_counter()
+        for k, sdoc in parse_sentences([(batch[n], s) for n, s in wanted], self.batch_size, skip=out_of_time):
+            n, s = wanted[k]
+            now = time.perf_counter()
+            spent[n] += now - t  # a batch's parse is charged to the sentence that waited for it
+            t = now
             self.stats.sentences_parsed += 1
             per_doc.setdefault(n, []).append((s, sdoc))
         for n, a in enumerate(batch):
-            events = self._document(a, per_doc.get(n, []))
+            parsed = per_doc.get(n, [])
+            coded = [0]
+            events = self._document(a, self._in_time(parsed, time.perf_counter() - spent[n], budget, coded))
+            late[n] += len(parsed) - coded[0]
             self.stats.events += len(events)
+            self._note(a, over[n], late[n], coded[0], budget, max_tokens)
             yield a, events
+
+    @staticmethod
+    def _in_time(parsed: list, started: float, budget: float, coded: list) -> Iterator:
+        """The parsed sentences of a document while it is within its time budget; `coded[0]` counts those given."""
+        for item in parsed:
+            if time.perf_counter() - started > budget:
+                return
+            coded[0] += 1
+            yield item
+
+    def _note(self, a: Annotation, over: int, late: int, coded: int, budget: float, max_tokens: int) -> None:
+        self.stats.sentences_over_budget += over
+        self.stats.sentences_out_of_time += late
+        notes = []
+        if late:
+            notes.append(f"time budget: coded {coded} of {coded + late} sentences in {budget:g} s (DOCUMENT_SECONDS)")
+        if over:
+            notes.append(f"{over} sentence{'s' if over > 1 else ''} over {max_tokens} tokens not parsed (MAX_PARSE_TOKENS)")
+        if notes:
+            self.stats.budget_notes[a.doc.doc_id] = "; ".join(notes)
 
     def _document(self, a: Annotation, parsed: list[tuple[Sentence, object]]) -> list[Event]:
         events: list[Event] = []

@@ -1,6 +1,8 @@
-"""Which sentences are worth a dependency parse: an actor is present and a trigger word is present."""
+"""Which sentences are worth a dependency parse: an actor is present and a trigger word is present (and the coder
+parses none longer than settings.MAX_PARSE_TOKENS: see `sentence_length`)."""
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
@@ -52,6 +54,38 @@ def sentence_lemmas(annotation: Annotation, sentence: Sentence) -> set[str]:
     for m in _WORD.finditer(sentence.text):
         lemmas |= _crude_lemmas(m.group())
     return lemmas
+
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def sentence_length(annotation: Annotation, sentence: Sentence) -> int:
+    """The sentence's tokens in the light spaCy pass (what the parser would be given); words and punctuation marks
+    when the annotation carries no spaCy tokens."""
+    doc = annotation.tokens
+    if doc is not None:
+        try:
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            if span is not None:
+                return len(span)
+        except Exception:  # a Doc over other text: count words
+            pass
+    return len(_TOKEN.findall(sentence.text))
+
+
+class SpanIndex:
+    """Character spans, for asking whether any of them overlaps a range without scanning them all."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.spans = spans
+        self.longest = max((b - a for a, b in spans), default=0)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when some span (a, b) has a < end and b > start."""
+        lo, hi = bisect.bisect_left(self.starts, start - self.longest), bisect.bisect_left(self.starts, end)
+        return any(b > start for _, b in self.spans[lo:hi])
 
 
 def quote_of(annotation: Annotation, sentence: Sentence) -> Optional[Quote]:

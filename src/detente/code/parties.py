@@ -1,7 +1,9 @@
 """Who a phrase in a parsed sentence stands for: resolved mentions, demonyms, pronouns, "we" in a quote."""
 from __future__ import annotations
 
+import bisect
 import re
+import weakref
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -82,14 +84,17 @@ class Parties:
         self.sdoc = sdoc
         self.dictionary = dictionary
         self.speaker = speaker
-        text = annotation.doc.text or ""
-        usable = [m for m in annotation.mentions if not _dateline_place(text, m)]
-        self.mentions = [m for m in usable if m.span[0] < sentence.end and m.span[1] > sentence.start]
+        index = _MentionIndex.of(annotation)  # the document's mentions by offset, built once per document
+        self.mentions = index.overlapping(sentence.start, sentence.end)
         lo = previous.start if previous else sentence.start
-        self.before = [m for m in usable if lo <= m.span[0] < sentence.end]
-        # the states themselves, not groups of their people ("opposition supporters" is VEN with sector CVL)
-        self.states = {m.actor.actor_id: m.actor for m in annotation.mentions if m.actor.kind == "state" and not m.actor.sector}
+        self.before = index.starting(lo, sentence.end)
+        self.states = dict(index.states)
         self.text = annotation.doc.text or ""
+        # mention_at looks a token up among this sentence's mentions by offset, not by a scan
+        order = sorted(range(len(self.mentions)), key=lambda k: self.mentions[k].span[0])
+        self._by_start = [(k, self.mentions[k]) for k in order]
+        self._starts = [self.mentions[k].span[0] for k in order]
+        self._longest = max((m.span[1] - m.span[0] for m in self.mentions), default=0)
 
     def group_before(self, tok) -> list[Party]:
         """The last list of two or more sides named before `tok`, in this sentence or the one before: what
@@ -131,11 +136,15 @@ class Parties:
 
     # -- single tokens -------------------------------------------------------------------------------
     def mention_at(self, tok) -> Optional[Mention]:
+        """The first of the sentence's mentions (in annotation order) that overlaps the token."""
         a, b = self.offset + tok.idx, self.offset + tok.idx + len(tok.text)
-        for m in self.mentions:
-            if m.span[0] < b and m.span[1] > a:
-                return m
-        return None
+        # a mention overlapping [a, b) starts before b and, being at most `_longest` long, after a - _longest
+        lo, hi = bisect.bisect_left(self._starts, a - self._longest), bisect.bisect_left(self._starts, b)
+        best = None
+        for k, m in self._by_start[lo:hi]:
+            if m.span[1] > a and (best is None or k < best[0]):
+                best = (k, m)
+        return best[1] if best is not None else None
 
     def state(self, iso3: str) -> Actor:
         if iso3 in self.states:
@@ -304,6 +313,47 @@ class Parties:
             if p is not None and side(p.actor) not in exclude:
                 out.append(p)
         return _merge(out)
+
+
+class _MentionIndex:
+    """One document's usable mentions (dateline places left out) sorted by start, so that each sentence finds its
+    own by bisection instead of scanning the whole document; lists come back in annotation order."""
+
+    _last: tuple = (None, None)  # (weak reference to the annotation, its index): the coder works a document at a time
+
+    def __init__(self, annotation: Annotation):
+        text = annotation.doc.text or ""
+        self.mentions, self.count = annotation.mentions, len(annotation.mentions)
+        usable = sorted(((k, m) for k, m in enumerate(annotation.mentions) if not _dateline_place(text, m)),
+                        key=lambda km: km[1].span[0])
+        self.usable = usable
+        self.starts = [m.span[0] for _, m in usable]
+        self.longest = max((m.span[1] - m.span[0] for _, m in usable), default=0)
+        # the states themselves, not groups of their people ("opposition supporters" is VEN with sector CVL)
+        self.states = {m.actor.actor_id: m.actor for m in annotation.mentions if m.actor.kind == "state" and not m.actor.sector}
+
+    @classmethod
+    def of(cls, annotation: Annotation) -> "_MentionIndex":
+        ref, index = cls._last
+        if ref is not None and ref() is annotation and index.mentions is annotation.mentions \
+                and index.count == len(annotation.mentions):
+            return index
+        index = cls(annotation)
+        try:
+            cls._last = (weakref.ref(annotation), index)
+        except TypeError:  # an annotation that cannot be weakly referenced is indexed per sentence
+            pass
+        return index
+
+    def overlapping(self, start: int, end: int) -> list[Mention]:
+        """Mentions with span[0] < end and span[1] > start, in annotation order."""
+        lo, hi = bisect.bisect_left(self.starts, start - self.longest), bisect.bisect_left(self.starts, end)
+        return [m for _, m in sorted((km for km in self.usable[lo:hi] if km[1].span[1] > start), key=lambda km: km[0])]
+
+    def starting(self, start: int, end: int) -> list[Mention]:
+        """Mentions with start <= span[0] < end, in annotation order."""
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return [m for _, m in sorted(self.usable[lo:hi], key=lambda km: km[0])]
 
 
 _DATELINE_TAIL = re.compile(r"^[ \t]*(?:[-\u2013\u2014]|,[ \t]*[A-Z][a-z]{2}|\()")
