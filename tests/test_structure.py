@@ -107,6 +107,8 @@ TEXTS = {
     # 25. a participle that describes what a thing underwent tells background
     "seized-background": "The ministry said Moscow had again raised the return of six Russian diplomatic properties seized "
                          "by the United States.",
+    # 26. a vow not to yield is a refusal
+    "vow-not-to-release": "Iran vowed not to release the detained British sailors.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -431,3 +433,11 @@ def test_evacuating_positions_is_a_withdrawal(coded):
 def test_a_descriptive_participle_is_background(coded):
     seized = [e for e in events_of(coded, "seized-background") if e.cameo.startswith("17")]
     assert seized and all(e.aux_mode == "historical" for e in seized), produced(events_of(coded, "seized-background"))
+
+
+# -- 26. a vow not to yield is a refusal -------------------------------------------------------------------------
+
+def test_a_vow_not_to_yield_is_a_refusal(coded):
+    events = events_of(coded, "vow-not-to-release")
+    assert find(events, plover="REJECT", source="IRN", target="GBR"), produced(events)
+    assert not [e for e in events if e.plover == "AGREE"], produced(events)

@@ -317,6 +317,9 @@ class Coder:
                     code, agreed_terms = "030", True
                 else:
                     code = i.cameo  # "decided to expel", "the decision to suspend": an announced decision is the act
+            if frame == "intent" and f.pattern.frame in ("vow", "intent") and any(ch.dep_ == "neg" for ch in i.trigger.children):
+                # "vowed not to return the Golan Heights": an intent not to yield is a refusal
+                code = specialize(self.d.frames["reject_code"], i.cameo) or code
             if code:
                 f.cameo = code
             if agreed_terms and len({faction(p.actor) for p in f.sources}) >= 2:
