@@ -394,3 +394,33 @@ def test_after_two_runs_over_overlapping_inputs_the_files_and_the_store_agree(re
     assert now["num_articles"] == 2 and now in incidents
     brief = (out / "brief.md").read_text(encoding="utf-8")
     assert "Timeline" in brief
+
+
+# --- readers ------------------------------------------------------------------------------------------------------
+def test_a_reader_holding_the_store_makes_a_run_wait_not_fail(corpus, reference, tmp_path):
+    """A notebook with the store open read-only, closing it two seconds later: the run waits for it and commits."""
+    db = tmp_path / "d.duckdb"
+    shutil.copy(reference["after_first"] / "d.duckdb", db)
+    opened = tmp_path / "opened"
+    reader = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+        import pathlib, time, duckdb
+        con = duckdb.connect({str(db)!r}, read_only=True)
+        con.execute("SELECT count(*) FROM events").fetchone()
+        pathlib.Path({str(opened)!r}).write_text("open")
+        time.sleep(2)
+        con.close()
+        """)])
+    try:
+        deadline = time.monotonic() + 60
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.exists(), "the reader never opened the store"
+        result = run(second_inputs(corpus), tmp_path / "out", db)
+    finally:
+        reader.wait(timeout=60)
+    assert result.documents
+    counts = []
+    for path in (db, reference["db"]):
+        with duckdb.connect(str(path), read_only=True) as con:
+            counts.append(con.execute("SELECT count(*) FROM documents").fetchone()[0])
+    assert counts[0] == counts[1], f"the run did not land in the store: {counts[0]} documents, want {counts[1]}"

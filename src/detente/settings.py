@@ -7,6 +7,9 @@ MAX_WARC_BYTES = 2 * 1024 ** 3          # a WARC file is streamed; this caps tot
 MAX_HEADER_LINE_BYTES = 64 * 1024       # a WARC/HTTP header line (or run of blank lines) longer than this is an error
 MAX_DOCUMENT_CHARS = 200_000            # the clean stage cuts longer text at a paragraph boundary and notes it in `error`
 
+# store
+STORE_WAIT_SECONDS = 60.0               # a run waits this long for readers of its store to close before it gives up
+
 # dedupe
 MINHASH_PERMUTATIONS = 128
 MINHASH_SHINGLE_WORDS = 4

@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable, Optional, Union
 import duckdb
 
 from detente.resolve import merge_incidents, previous_of
+from detente.settings import STORE_WAIT_SECONDS
 from detente.types import Document, Event, Incident, Mention, Quote
 
 try:
@@ -291,16 +292,26 @@ def _locked_by(err: Exception) -> Optional[str]:
     return f"process {found.group(1)}" if found else "another process"
 
 
-def connect(path: Path | str, read_only: bool = False):
-    """A DuckDB connection, with its errors (a lock held elsewhere, a file that is no DuckDB store) as StoreError."""
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as err:
-        holder = _locked_by(err)
-        if holder:
-            raise StoreLocked(f"the store {path} is in use by {holder}: wait for it to finish, or use another "
-                              f"store (--db)") from None
-        raise StoreError(f"cannot open the store {path}: {_one_line(err)}") from None
+def connect(path: Path | str, read_only: bool = False, wait: float = 0.0):
+    """A DuckDB connection, with its errors (a lock held elsewhere, a file that is no DuckDB store) as StoreError.
+
+    DuckDB lets one process at a time hold a file for writing, and no reader while it does. A writer waits up to
+    `wait` seconds for readers (a notebook, `serve`, `export`) to close theirs, so a read never fails a run."""
+    deadline = time.monotonic() + wait
+    pause = 0.1
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as err:
+            holder = _locked_by(err)
+            if holder and time.monotonic() + pause < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, 2.0)
+                continue
+            if holder:
+                raise StoreLocked(f"the store {path} is in use by {holder}: wait for it to finish, or use another "
+                                  f"store (--db)") from None
+            raise StoreError(f"cannot open the store {path}: {_one_line(err)}") from None
 
 
 # --- the store --------------------------------------------------------------------------------------------------
@@ -314,7 +325,7 @@ class Store:
         self._own_lock = lock is None
         self.lock = (lock or StoreLock(self.path)).acquire()
         try:
-            self.con = connect(self.path)
+            self.con = connect(self.path, wait=STORE_WAIT_SECONDS)
             try:
                 migrate(self.con, f"the store {self.path}")
             except BaseException:
