@@ -109,6 +109,8 @@ TEXTS = {
                          "by the United States.",
     # 26. a vow not to yield is a refusal
     "vow-not-to-release": "Iran vowed not to release the detained British sailors.",
+    # 27. an attack set as a condition is not an attack reported
+    "if-attacks": "The European Union warned of severe sanctions if Belarus attacks Lithuania.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -441,3 +443,12 @@ def test_a_vow_not_to_yield_is_a_refusal(coded):
     events = events_of(coded, "vow-not-to-release")
     assert find(events, plover="REJECT", source="IRN", target="GBR"), produced(events)
     assert not [e for e in events if e.plover == "AGREE"], produced(events)
+
+
+# -- 27. an attack set as a condition is not an attack reported ----------------------------------------------------
+
+def test_an_attack_set_as_a_condition_is_not_reported(coded):
+    events = events_of(coded, "if-attacks")
+    assert [e for e in events if e.plover == "THREATEN" and side(e.source) == "EU"], produced(events)
+    assert not [e for e in events if e.cameo.startswith("138") or e.plover == "ASSAULT" and e.aux_mode is None], \
+        produced(events)

@@ -289,7 +289,10 @@ def speaker_attribution(book: Codebook, doc: DocumentState, d: Draft) -> None:
     """A reported attack is the speaker's accusation (frames.json `reported_attack`); with no source, no event."""
     c, sources = d.candidate, d.sources
     rule = book.frames["reported_attack"]
-    if d.code[:2] in rule["roots"] and c.speaker is not None and (c.speaker_how == "quote" or (
+    # "warned of sanctions if Moscow attacks": an attack set as a condition is no attack reported
+    condition = any(a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in book.words["hypothetical_marks"]
+                                              for m in a.children) for a in [c.trigger, *c.trigger.ancestors])
+    if d.code[:2] in rule["roots"] and c.speaker is not None and not condition and (c.speaker_how == "quote" or (
             c.speaker_how == "reporting" and 0 <= c.speaker.i < c.trigger.i)) \
             and sources and side(c.speaker.actor) != side(sources[0].actor):
         d.code = specialize(book.frames[rule["frame"]], d.code) or rule["otherwise"]
