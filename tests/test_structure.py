@@ -111,6 +111,9 @@ TEXTS = {
     "vow-not-to-release": "Iran vowed not to release the detained British sailors.",
     # 27. an attack set as a condition is not an attack reported
     "if-attacks": "The European Union warned of severe sanctions if Belarus attacks Lithuania.",
+    # 28. PETRARCH2 override: bare "serve" is a role or a sentence
+    "serve-sentence": "Krasikov, a Russian citizen, was serving a life sentence in Germany for a killing in Berlin.",
+    "serve-role": "Lavrov served as Russia's ambassador to the United Nations for ten years.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -452,3 +455,11 @@ def test_an_attack_set_as_a_condition_is_not_reported(coded):
     assert [e for e in events if e.plover == "THREATEN" and side(e.source) == "EU"], produced(events)
     assert not [e for e in events if e.cameo.startswith("138") or e.plover == "ASSAULT" and e.aux_mode is None], \
         produced(events)
+
+
+# -- 28. bare "serve" is a role or a sentence ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("case_id", ["serve-sentence", "serve-role"])
+def test_serving_a_sentence_or_a_term_is_no_cooperation(coded, case_id):
+    events = [e for e in events_of(coded, case_id) if e.plover == "COOPERATE"]
+    assert not events, f"{TEXTS[case_id]!r}: {produced(events)}"
