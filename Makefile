@@ -30,12 +30,14 @@ $(BROWSER): tests/browser/package.json tests/browser/package-lock.json
 
 run: $(STAMP)
 	$(BIN)/detente run examples/corpus --out out --db out/detente.duckdb
+	@echo "Read out/brief.html, or open the dashboard: $(BIN)/detente serve --db out/detente.duckdb, then http://127.0.0.1:8000/"
 
 test: $(STAMP) $(BROWSER)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/api.py
 
 eval: $(STAMP)
 	$(BIN)/detente eval eval/gold/dev.jsonl --out out/eval --min-events-f1 0.80 --min-events-precision 0.90

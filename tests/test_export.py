@@ -291,3 +291,22 @@ def test_a_store_without_the_later_columns_and_tables_still_exports(tmp_path):
     assert row["context"] == [] and row["symmetric"] is False and row["num_articles"] is None
     assert (tmp_path / "x.gdelt").read_text().split("\t")[1:5] == ["", "", "2021", ""]
     assert export(db, "jsonl", tmp_path / "y.jsonl", where=["since=2021"]) == 0
+
+
+def test_parquet_and_gdelt_tsv_read_back_with_duckdb_with_the_stores_counts(store, tmp_path):
+    """The round trip: what DuckDB reads back from each file is what the store holds."""
+    db = store[0]
+    export(db, "parquet", tmp_path / "e.parquet")
+    export(db, "gdelt", tmp_path / "e.tsv", where=["aux_mode=any"])
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute("SELECT count(*), count(DISTINCT cameo), round(sum(goldstein), 2) FROM events").fetchone()
+        parquet = con.execute("SELECT count(*), count(DISTINCT cameo), round(sum(goldstein), 2) FROM read_parquet(?)",
+                              [str(tmp_path / "e.parquet")]).fetchone()
+        tsv = con.execute("SELECT count(*), count(DISTINCT column26), round(sum(CAST(column30 AS DOUBLE)), 2) "
+                          "FROM read_csv(?, delim='\t', header=false, all_varchar=true, quote='')",
+                          [str(tmp_path / "e.tsv")]).fetchone()
+        width = len(con.execute("DESCRIBE SELECT * FROM read_csv(?, delim='\t', header=false, all_varchar=true, "
+                                "quote='')", [str(tmp_path / "e.tsv")]).fetchall())
+    assert parquet == stored
+    assert width == 61
+    assert tsv == stored  # EventCode is column 27 (column26, 0-based names), GoldsteinScale column 31 (column30)

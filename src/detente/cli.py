@@ -396,10 +396,9 @@ def serve_command(db: Path = typer.Option(..., "--db", help="The DuckDB store to
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"detente serve: listening on {host}: anyone who can reach it can read this store and ingest "
                    "into it", err=True)
-    shown = f"[{host}]" if ":" in host else host
-    typer.echo(f"detente serve: http://{shown}:{port}/ over {db} (API: /docs, /openapi.json)", err=True)
     try:
-        run_server(db, host, port, max_upload)
+        run_server(db, host, port, max_upload, announce=lambda url: typer.echo(
+            f"detente serve: {url} over {db} (API: {url}docs, {url}openapi.json)", err=True))
     except StoreMissing as err:
         typer.echo(f"detente serve: {err} (make one with `detente run INPUT --db {db}`, or pass --create)", err=True)
         raise typer.Exit(2)
