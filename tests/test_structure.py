@@ -104,6 +104,7 @@ TEXTS = {
                          "its border.",
     # 24. evacuating settlements or positions is a withdrawal, not aid
     "evacuate-positions": "Russian troops evacuated their positions in Kherson on Friday.",
+    "evacuate-wounded": "UN helicopters evacuated the wounded from the Syrian town of Douma on Sunday.",
     # 25. a participle that describes what a thing underwent tells background
     "seized-background": "The ministry said Moscow had again raised the return of six Russian diplomatic properties seized "
                          "by the United States.",
@@ -463,3 +464,7 @@ def test_an_attack_set_as_a_condition_is_not_reported(coded):
 def test_serving_a_sentence_or_a_term_is_no_cooperation(coded, case_id):
     events = [e for e in events_of(coded, case_id) if e.plover == "COOPERATE"]
     assert not events, f"{TEXTS[case_id]!r}: {produced(events)}"
+
+
+def test_evacuating_the_wounded_is_still_aid(coded):
+    assert_coded(coded, "evacuate-wounded", plover="AID", source="UN", target="SYR")
