@@ -115,6 +115,8 @@ TEXTS = {
     # 28. PETRARCH2 override: bare "serve" is a role or a sentence
     "serve-sentence": "Krasikov, a Russian citizen, was serving a life sentence in Germany for a killing in Berlin.",
     "serve-role": "Lavrov served as Russia's ambassador to the United Nations for ten years.",
+    # 29. an ethnic group belongs to the state its sentence names, not to its nationality word's
+    "ethnic-albanians": "Serbian police arrested five ethnic Albanians in southern Serbia on Monday.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -468,3 +470,11 @@ def test_serving_a_sentence_or_a_term_is_no_cooperation(coded, case_id):
 
 def test_evacuating_the_wounded_is_still_aid(coded):
     assert_coded(coded, "evacuate-wounded", plover="AID", source="UN", target="SYR")
+
+
+# -- 29. an ethnic group belongs to the state its sentence names ---------------------------------------------------
+
+def test_an_ethnic_group_belongs_to_the_state_of_its_sentence(coded):
+    events = events_of(coded, "ethnic-albanians")
+    assert find(events, plover="COERCE", source="SRB", target="SRB"), produced(events)
+    assert not [e for e in events if side(e.target) == "ALB"], produced(events)

@@ -20,6 +20,7 @@ and possessive groups ("his own intelligence agencies") are returned as `Descrip
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -341,7 +342,7 @@ class MentionFinder:
         mentions += self._nested_states(doc, sdoc, index, resolve, mentions, descriptions)
         mentions += self._crowds(doc, sdoc, index, resolve, mentions, descriptions)
         mentions.sort(key=lambda m: (m.span[0], m.span[1]))
-        return mentions, descriptions
+        return _ethnic_groups(text, mentions), descriptions
 
     def _nested_states(self, doc, sdoc, index, resolve, mentions, descriptions) -> list[Mention]:
         """States named as nouns inside a title or a person description: "Iran's president Masoud Pezeshkian",
@@ -1087,4 +1088,26 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if b > a:
             out.append((a, b))
         s = e + 1
+    return out
+
+
+_ETHNIC = re.compile(r"\bethnic[\s-]+$", re.I)
+
+
+def _ethnic_groups(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"Serb forces killed three ethnic Albanians in southern Serbia": an ethnic group named by a nationality word
+    belongs to the one other state its sentence names, not to the state of that word; with none or several, it
+    keeps the word's."""
+    out = []
+    for m in mentions:
+        a = m.actor
+        if a.kind == "state" and a.country and _ETHNIC.search(text[max(0, m.span[0] - 12):m.span[0]]):
+            near = [o.actor for o in mentions if o.sentence == m.sentence and o is not m and o.actor.country
+                    and o.actor.country != a.country]
+            if len({o.country for o in near}) == 1:
+                home = next((o for o in near if o.kind == "state"), near[0])
+                m = Mention(m.doc_id, m.text, m.span, Actor(home.country, home.name if home.kind == "state" else
+                                                            home.country, "state", home.country, None,
+                                                            a.sector or "CVL", None), m.sentence, m.basis)
+        out.append(m)
     return out
