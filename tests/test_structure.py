@@ -478,3 +478,16 @@ def test_an_ethnic_group_belongs_to_the_state_of_its_sentence(coded):
     events = events_of(coded, "ethnic-albanians")
     assert find(events, plover="COERCE", source="SRB", target="SRB"), produced(events)
     assert not [e for e in events if side(e.target) == "ALB"], produced(events)
+
+
+# -- 30. a place is in the state it was in on the day -------------------------------------------------------------
+
+def test_a_place_is_in_the_state_it_was_in_on_the_day():
+    """Juba was in Sudan until South Sudan's independence (2011-07-09): a meeting there in 1995 was at home for
+    Sudan's president (040), in 2015 it was abroad for both (044)."""
+    from detente.pipeline import annotate_and_code
+    text = "Sudanese President Omar al-Bashir met Ugandan President Yoweri Museveni in Juba on Monday."
+    docs = [Document(doc_id=f"juba-{year}", source="test", text=text, published=f"{year}-03-07") for year in (1995, 2015)]
+    events = [e for _m, _q, evs, _s in annotate_and_code(docs, workers=1) for e in evs if e.plover == "CONSULT"]
+    where = {e.doc_id: (e.location or {}).get("country") for e in events}
+    assert where == {"juba-1995": "SDN", "juba-2015": "SSD"}, where

@@ -213,7 +213,8 @@ def unnamed_targets(book: Codebook, doc: DocumentState, d: Draft) -> None:
         # "killed 23 people in Tel Aviv", "lifted the curfew in Montenegro": an act on people or things named
         # by no side is aimed at the country it took place in; at home, at its people ("extended the curfew in
         # Abidjan") or, for a protest, its government ("marched in Caracas")
-        d.targets = [t for t in _place_target(c, d.parties, sources, HOME_TARGET_SECTOR.get(d.code[:2], False))
+        d.targets = [t for t in _place_target(c, d.parties, sources, HOME_TARGET_SECTOR.get(d.code[:2], False),
+                                              day=doc.annotation.doc.published)
                      if all((t.actor.actor_id, t.actor.sector) != (x.actor.actor_id, x.actor.sector) for x in sources)]
     police = book.frames["police_at_home"]
     if not d.targets and sources and sources[0].actor.sector in police["sectors"] and d.code[:2] in police["roots"] \
@@ -277,7 +278,7 @@ def unnamed_attackers(book: Codebook, doc: DocumentState, d: Draft) -> None:
                    in words["attack_instruments"]]
     if not instruments:
         return
-    at = _place_target(c, d.parties, [], None, hosts=instruments)
+    at = _place_target(c, d.parties, [], None, hosts=instruments, day=doc.annotation.doc.published)
     if at:
         state = at[0].actor
         unknown = Actor(actor_id=f"{state.country}-UAF", name=f"unidentified armed group ({state.name})", kind="org",
@@ -399,7 +400,7 @@ def history(book: Codebook, doc: DocumentState, d: Draft) -> None:
 # -- place -----------------------------------------------------------------------------------------------------
 def place(book: Codebook, doc: DocumentState, d: Draft) -> None:
     """Where: a place attached to the trigger."""
-    d.place = locate(d.candidate, lambda t: d.parties.mention_at(t) is not None)
+    d.place = locate(d.candidate, lambda t: d.parties.mention_at(t) is not None, d.date or doc.annotation.doc.published)
 
 
 # -- rows ------------------------------------------------------------------------------------------------------
@@ -466,7 +467,8 @@ PASSES = (trigger, sides, meeting_sides, sense, hosts_and_brokers, unnamed_targe
 
 
 # -- what the passes read in the parse ------------------------------------------------------------------------
-def _place_target(c: Candidate, parties: Parties, sources: list, home_sector=False, hosts=()) -> list[Party]:
+def _place_target(c: Candidate, parties: Parties, sources: list, home_sector=False, hosts=(),
+                  day: Optional[str] = None) -> list[Party]:
     """The country of a place phrase on the trigger or on what it acts on ("in Montenegro", "near the town of
     Rafah"): a state named there, else a city the gazetteer knows. The source's own country only for an act that
     may take place at home (`home_sector` is then the sector aimed at there, None for the government). `hosts`
@@ -489,7 +491,7 @@ def _place_target(c: Candidate, parties: Parties, sources: list, home_sector=Fal
                     country = states[0].actor.country if states else None
                     # a name after "the town of" is a place whatever the tagger took it for ("Samarra" as NORP)
                     if country is None and (n.ent_type_ in ("GPE", "LOC") or (n is not o and n.pos_ == "PROPN")):
-                        found = resolve_place(entity_text(n))
+                        found = resolve_place(entity_text(n), day)
                         country = found.get("country") if found else None
                     if country and faction(parties.state(country)) not in own:
                         return [Party(parties.state(country), "place", n.i)]

