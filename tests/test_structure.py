@@ -117,6 +117,8 @@ TEXTS = {
     "serve-role": "Lavrov served as Russia's ambassador to the United Nations for ten years.",
     # 29. an ethnic group belongs to the state its sentence names, not to its nationality word's
     "ethnic-albanians": "Serbian police arrested five ethnic Albanians in southern Serbia on Monday.",
+    # 31. a side's own forces are what it mobilises, not whom at
+    "alert-own-troops": "Defence Minister Sebastien Lecornu placed 2,000 French troops on high alert on Monday.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -478,6 +480,14 @@ def test_an_ethnic_group_belongs_to_the_state_of_its_sentence(coded):
     events = events_of(coded, "ethnic-albanians")
     assert find(events, plover="COERCE", source="SRB", target="SRB"), produced(events)
     assert not [e for e in events if side(e.target) == "ALB"], produced(events)
+
+
+# -- 31. a side's own forces are what it mobilises, not whom at ----------------------------------------------------
+
+def test_own_troops_put_on_alert_are_no_target(coded):
+    events = [e for e in events_of(coded, "alert-own-troops") if e.plover == "MOBILIZE"]
+    assert events and all(e.target is None or side(e.target) != "FRA" for e in events), \
+        produced(events_of(coded, "alert-own-troops"))
 
 
 # -- 30. a place is in the state it was in on the day -------------------------------------------------------------

@@ -216,6 +216,10 @@ def unnamed_targets(book: Codebook, doc: DocumentState, d: Draft) -> None:
         d.targets = [t for t in _place_target(c, d.parties, sources, HOME_TARGET_SECTOR.get(d.code[:2], False),
                                               day=doc.annotation.doc.published)
                      if all((t.actor.actor_id, t.actor.sector) != (x.actor.actor_id, x.actor.sector) for x in sources)]
+    if d.code[:2] == "15" and sources:
+        # "Austin placed 8,500 US troops on alert": a side's own forces are what it mobilises, not whom at
+        d.targets = [t for t in d.targets if not (t.actor.country and t.actor.country == sources[0].actor.country
+                                                  and t.actor.sector == "MIL")]
     police = book.frames["police_at_home"]
     if not d.targets and sources and sources[0].actor.sector in police["sectors"] and d.code[:2] in police["roots"] \
             and sources[0].actor.country:
