@@ -119,6 +119,8 @@ TEXTS = {
     "ethnic-albanians": "Serbian police arrested five ethnic Albanians in southern Serbia on Monday.",
     # 31. a side's own forces are what it mobilises, not whom at
     "alert-own-troops": "Defence Minister Sebastien Lecornu placed 2,000 French troops on high alert on Monday.",
+    # 32. receiving inspectors or peacekeepers is allowing international involvement, not hosting a visit
+    "receive-inspectors": "Iran received a team of IAEA inspectors on Tuesday.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -488,6 +490,12 @@ def test_own_troops_put_on_alert_are_no_target(coded):
     events = [e for e in events_of(coded, "alert-own-troops") if e.plover == "MOBILIZE"]
     assert events and all(e.target is None or side(e.target) != "FRA" for e in events), \
         produced(events_of(coded, "alert-own-troops"))
+
+
+# -- 32. receiving inspectors is allowing international involvement ----------------------------------------------
+
+def test_receiving_inspectors_is_allowing_involvement(coded):
+    assert_coded(coded, "receive-inspectors", cameo="0862", plover="RETREAT", source="IRN", target="IAEA")
 
 
 # -- 30. a place is in the state it was in on the day -------------------------------------------------------------
