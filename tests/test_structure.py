@@ -121,6 +121,8 @@ TEXTS = {
     "alert-own-troops": "Defence Minister Sebastien Lecornu placed 2,000 French troops on high alert on Monday.",
     # 32. receiving inspectors or peacekeepers is allowing international involvement, not hosting a visit
     "receive-inspectors": "Iran received a team of IAEA inspectors on Tuesday.",
+    # 33. a threat of coercion at home is aimed at its own country's people
+    "threat-home-ban": "President Alexander Lukashenko threatened to ban Belarusian opposition parties.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
 }
 
@@ -496,6 +498,12 @@ def test_own_troops_put_on_alert_are_no_target(coded):
 
 def test_receiving_inspectors_is_allowing_involvement(coded):
     assert_coded(coded, "receive-inspectors", cameo="0862", plover="RETREAT", source="IRN", target="IAEA")
+
+
+# -- 33. a threat of coercion at home --------------------------------------------------------------------------------
+
+def test_a_threat_of_coercion_at_home_is_aimed_at_its_own_country(coded):
+    assert_coded(coded, "threat-home-ban", plover="THREATEN", source="BLR", target="BLR")
 
 
 # -- 30. a place is in the state it was in on the day -------------------------------------------------------------

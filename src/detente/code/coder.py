@@ -23,7 +23,7 @@ from .match import Candidate, Matcher, pobjs
 from .modality import speculative
 from .ontology import cameo_table, specialize
 from .parties import Parties, faction, side
-from .passes import MAX_SIDES, MIN_CONFIDENCE, PASSES, infinitive
+from .passes import DOMESTIC_ROOTS, MAX_SIDES, MIN_CONFIDENCE, PASSES, infinitive
 
 FRAME_MAPS = {"intent": "intent_code", "intent_done": "intent_code", "request": "request_code",
               "appeal": "appeal_code", "reject": "reject_code", "threat": "threat_code", "accuse": "accuse_code"}
@@ -325,8 +325,12 @@ class Coder:
             if agreed_terms and len({faction(p.actor) for p in f.sources}) >= 2:
                 continue  # "A and B agreed that neither would ...": the parties are the two sides, not the terms'
             if not f.targets:
+                # a threat of force or coercion at home ("threatened to ban Ugandan opposition candidates") is aimed
+                # at its own country's people; any other act embedded is aimed at another side
+                home = frame == "threat" and i.cameo[:2] in DOMESTIC_ROOTS
                 f.targets = [p for p in (i.targets or i.sources)
-                             if side(p.actor) not in {side(s.actor) for s in f.sources}]
+                             if side(p.actor) not in {side(s.actor) for s in f.sources}
+                             or (home and p.actor.actor_id not in {s.actor.actor_id for s in f.sources})]
 
     def _events(self, doc: DocumentState, d: Draft) -> list[Event]:
         """Run the passes over one draft, in order; a pass that ends the draft leaves no event."""

@@ -335,7 +335,9 @@ def mode(book: Codebook, doc: DocumentState, d: Draft) -> None:
     if d.code[:2] == "07" and d.mode == "future" and _stated_size(c.trigger):
         # "will send cluster munitions as part of an $800 million package": an announced package is the aid
         d.mode = None
-    d.act_root = root = threatened or d.code[:2]
+    # a threat's act is the one it threatens: its root says whether the sides may share a country
+    inner = c.inner.cameo[:2] if c.inner is not None and d.code[:2] == "13" else None
+    d.act_root = root = threatened or inner or d.code[:2]
     if d.mode in ("future", "hypothetical"):
         if int(root) >= 9 and not own_word:
             return d.end("others' forecasts of conflict are not events")
