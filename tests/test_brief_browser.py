@@ -6,32 +6,16 @@ that must show as text and never run.
 they are missing; in CI a missing browser is a failure, not a skip.
 """
 import json
-import os
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import REPO
+from conftest import BROWSER, REPO, browser_or_skip
 from detente.pipeline import run
-
-BROWSER = REPO / "tests" / "browser"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-def _browser_or_skip():
-    missing = [what for what, ok in (("node", shutil.which("node")), ("chromium", os.path.exists(CHROMIUM)),
-                                     ("playwright-core", (BROWSER / "node_modules" / "playwright-core").is_dir()))
-               if not ok]
-    if missing:
-        reason = f"needs {', '.join(missing)} (installed by `make test`: Debian chromium, npm ci in tests/browser)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def test_brief_shows_timeline_trend_quotes_and_folded_documents(tmp_path):
-    _browser_or_skip()
+    browser_or_skip()
     out = tmp_path / "out"
     result = run([str(REPO / "examples" / "corpus")], out)
     shot = tmp_path / "brief.png"
@@ -166,7 +150,7 @@ def _one_line(text: str) -> str:
 
 def test_no_payload_in_any_field_runs_in_either_brief(tmp_path):
     """Every input field of every section, built through build_brief; brief.md shows each payload as text."""
-    _browser_or_skip()
+    browser_or_skip()
     from detente.brief import render_html, render_markdown
 
     brief, shown = _payload_brief()
@@ -186,7 +170,7 @@ def test_no_payload_in_any_field_runs_in_either_brief(tmp_path):
 
 def test_no_payload_in_a_crafted_page_runs_after_a_real_run(tmp_path):
     """Payloads through the whole flow: read, clean (which unescapes &lt;img&gt; into a tag), annotate, code, brief."""
-    _browser_or_skip()
+    browser_or_skip()
     folder = tmp_path / "in"
     folder.mkdir()
     sentence = ("Russian Foreign Minister Sergey Lavrov met US Secretary of State Antony Blinken in Geneva on Friday "

@@ -8,8 +8,6 @@ missing; in CI a missing browser is a failure, not a skip.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,27 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import BROWSER, browser_or_skip
 from test_serve import PAYLOAD_PAGE, built_store, store_copy
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
 
-BROWSER = REPO / "tests" / "browser"
 # Screenshots of the overview, dyad and document views, kept after the run as test artifacts (git ignores them)
 SHOTS = BROWSER / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-def _browser_or_skip() -> None:
-    missing = [what for what, ok in (("node", shutil.which("node")), ("chromium", os.path.exists(CHROMIUM)),
-                                     ("playwright-core", (BROWSER / "node_modules" / "playwright-core").is_dir()))
-               if not ok]
-    if missing:
-        reason = f"needs {', '.join(missing)} (installed by `make test`: Debian chromium, npm ci in tests/browser)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -55,7 +40,7 @@ def _detente() -> list[str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    _browser_or_skip()
+    browser_or_skip()
     built = built_store(tmp_path_factory)
     db = store_copy(tmp_path_factory, "serve-browser")
     port = _free_port()

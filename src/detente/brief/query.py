@@ -14,7 +14,6 @@ The same `build_brief` then makes the brief that `detente run` makes, so a store
 from __future__ import annotations
 
 import calendar
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import duckdb
 from detente.brief.content import Brief, Coverage, Scope, build_brief
 from detente.brief.html import render_html
 from detente.brief.markdown import render_markdown
+from detente.store.database import stored_row
 from detente.types import Document, Event, Incident, Quote
 
 
@@ -137,24 +137,10 @@ def _dates_sql(since: Optional[str], until: Optional[str], params: list) -> str:
     return "(" + " AND ".join(terms) + ")"
 
 
-# Columns that hold JSON text, per table (as store/database.py writes them).
-_JSON = {"documents": ("removed",), "events": ("source", "target", "location", "context"), "quotes": ("speaker",),
-         "incidents": ("source", "target", "event_ids")}
-
-
 def _fetch(con, table: str, where: str = "", params: Optional[list] = None, order: str = "") -> list[dict[str, Any]]:
     cursor = con.execute(f'SELECT * FROM "{table}" {where} {order}', params or [])
     columns = [d[0] for d in cursor.description]
-    rows = []
-    for values in cursor.fetchall():
-        row = dict(zip(columns, values))
-        if "span_start" in row:
-            row["span"] = [row.pop("span_start"), row.pop("span_end")]
-        for key in _JSON[table]:
-            if isinstance(row.get(key), str):
-                row[key] = json.loads(row[key])
-        rows.append(row)
-    return rows
+    return [stored_row(table, dict(zip(columns, values))) for values in cursor.fetchall()]
 
 
 def _ids(values) -> list[str]:

@@ -248,6 +248,13 @@ def _not_found(what: str, key: str) -> HTTPException:
     return HTTPException(404, f"no {what} {key!r} in this store")
 
 
+def _found(what: str, key: str, row: Optional[dict]) -> dict:
+    """The row a single-item endpoint asked for, or a 404 naming what was missing."""
+    if row is None:
+        raise _not_found(what, key)
+    return row
+
+
 Identifier = Annotated[str, PathParam(min_length=1, max_length=200)]
 
 
@@ -291,10 +298,7 @@ def create_app(db_path: Path | str, *, max_upload_bytes: int = DEFAULT_MAX_BYTES
     @api.get("/events/{event_id}", response_model=models.Event, summary="One event")
     def api_event(event_id: Identifier):
         with store.read() as r:
-            found = queries.get_event(r, event_id)
-        if found is None:
-            raise _not_found("event", event_id)
-        return found
+            return _found("event", event_id, queries.get_event(r, event_id))
 
     @api.get("/incidents", response_model=models.Paged[models.Incident],
              summary="Incidents: one real-world event across its mentions")
@@ -314,10 +318,7 @@ def create_app(db_path: Path | str, *, max_upload_bytes: int = DEFAULT_MAX_BYTES
              summary="One document: clean text, removed lines, events, quotes, actor mentions")
     def api_document(doc_id: Identifier):
         with store.read() as r:
-            found = queries.get_document(r, doc_id)
-        if found is None:
-            raise _not_found("document", doc_id)
-        return found
+            return _found("document", doc_id, queries.get_document(r, doc_id))
 
     @api.get("/quotes", response_model=models.Paged[models.Quote], summary="Quotes with their speakers")
     def api_quotes(p: Paging, actor: Speaker = None, country: Country = None, q: Text = None,
@@ -336,10 +337,7 @@ def create_app(db_path: Path | str, *, max_upload_bytes: int = DEFAULT_MAX_BYTES
              summary="One actor: its role at each document's date and its events per month")
     def api_actor(actor_id: Identifier):
         with store.read() as r:
-            found = queries.get_actor(r, actor_id)
-        if found is None:
-            raise _not_found("actor", actor_id)
-        return found
+            return _found("actor", actor_id, queries.get_actor(r, actor_id))
 
     @api.get("/dyads", response_model=models.Paged[models.DyadSummary],
              summary="Dyads (pairs of countries or organisations), most events first")

@@ -42,6 +42,9 @@ class Event(Row):
     aux_mode: Optional[str] = None
     confidence: Optional[float] = None
     incident_id: Optional[str] = None
+    trigger: Optional[str] = None
+    symmetric: Optional[bool] = None
+    context: Optional[list[str]] = None
 
 
 class Quote(Row):

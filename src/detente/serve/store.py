@@ -15,7 +15,6 @@ JSON text, the query-only columns (source_actor_id, ...) left out.
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
 from contextlib import contextmanager
@@ -25,13 +24,9 @@ from typing import Any, Iterator, Optional
 
 import duckdb
 
-# JSON text columns per table, and the plain columns kept only for queries
-JSON_COLUMNS = {
-    "documents": ("removed",),
-    "events": ("source", "target", "location", "context"),
-    "quotes": ("speaker",),
-    "incidents": ("source", "target", "event_ids"),
-}
+from detente.store.database import stored_row
+
+# The plain columns the store keeps only for queries: not part of the output contract's rows
 QUERY_ONLY = {
     "events": ("source_actor_id", "source_country", "target_actor_id", "target_country"),
     "quotes": ("speaker_actor_id",),
@@ -141,15 +136,6 @@ def check_store(path: Path) -> None:
         raise StoreMissing(f"{path} is not a Detente store (it has no {', '.join(missing)} table)")
 
 
-def _load(value: Any) -> Any:
-    if value is None or not isinstance(value, str):
-        return value
-    try:
-        return json.loads(value)
-    except ValueError:
-        return value
-
-
 @dataclass
 class Reader:
     """One request's read-only connection and the questions the app asks of it."""
@@ -171,15 +157,8 @@ class Reader:
 
 def contract_row(table: str, row: dict[str, Any]) -> dict[str, Any]:
     """A stored row as the output contract's dict (the same shape as a line of TABLE.jsonl)."""
-    out: dict[str, Any] = {}
-    skip = set(QUERY_ONLY.get(table, ()))
-    for key, value in row.items():
-        if key in skip or key in ("span_start", "span_end"):
-            continue
-        out[key] = _load(value) if key in JSON_COLUMNS.get(table, ()) else value
-    if "span_start" in row:
-        out["span"] = [row["span_start"], row["span_end"]]
-    return out
+    skip = QUERY_ONLY.get(table, ())
+    return {key: value for key, value in stored_row(table, row).items() if key not in skip}
 
 
 class StoreAccess:

@@ -152,7 +152,9 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _unflat(table: str, record: dict[str, Any]) -> dict[str, Any]:
+def stored_row(table: str, record: dict[str, Any]) -> dict[str, Any]:
+    """A row as the store holds it (span split in two, objects as JSON text) back in the output contract's shape:
+    the one way every reader of the store (brief, serve, export) turns its rows into the contract's."""
     row = dict(record)
     if "span_start" in row:
         row["span"] = [row.pop("span_start"), row.pop("span_end")]
@@ -428,7 +430,7 @@ class Store:
         columns = [row[0] for row in self.con.execute(f'DESCRIBE "{table}"').fetchall()
                    if row[0] not in DERIVED_COLUMNS.get(table, ())]
         cursor = self.con.execute(f'SELECT {_quoted(columns)} FROM "{table}" {where} {order}', params or [])
-        return [_unflat(table, dict(zip(columns, values))) for values in cursor.fetchall()]
+        return [stored_row(table, dict(zip(columns, values))) for values in cursor.fetchall()]
 
     def _of_docs(self, table: str, doc_ids: Optional[Iterable[str]], order: str) -> list[dict]:
         if doc_ids is None:
