@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 BROWSER := tests/browser/node_modules/.installed
 
-.PHONY: run test bench eval clean install browser
+.PHONY: run test bench eval clean install browser java
 
 install: $(STAMP)
 
@@ -28,11 +28,17 @@ $(BROWSER): tests/browser/package.json tests/browser/package-lock.json
 	command -v npm >/dev/null && npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error \
 		&& touch $(BROWSER) || echo "could not install playwright-core: the browser tests will skip"
 
+# The Spark engine's parity test needs a Java runtime (PySpark runs Spark in a JVM). Installing one needs root, as in
+# CI; elsewhere the Spark tests skip and say why.
+java:
+	command -v java >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		default-jre-headless) || echo "could not install a Java runtime: the Spark tests will skip"
+
 run: $(STAMP)
 	$(BIN)/detente run examples/corpus --out out --db out/detente.duckdb
 	@echo "Read out/brief.html, or open the dashboard: $(BIN)/detente serve --db out/detente.duckdb, then http://127.0.0.1:8000/"
 
-test: $(STAMP) $(BROWSER)
+test: $(STAMP) $(BROWSER) java
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

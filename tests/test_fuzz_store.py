@@ -198,14 +198,14 @@ PRELUDE = textwrap.dedent("""
 """)
 PAUSE_IN_STORE = PRELUDE + textwrap.dedent("""
     import detente.store.database as database
-    write_run = database.Store.write_run
+    update_incidents = database.Store.update_incidents
 
     def paused(self, *args, **kwargs):  # the rows are written, the transaction is open: wait to be killed
-        write_run(self, *args, **kwargs)
+        update_incidents(self, *args, **kwargs)
         marker.write_text(str(os.getpid()))
         time.sleep(300)
 
-    database.Store.write_run = paused
+    database.Store.update_incidents = paused
     from detente.cli import app
     sys.argv = ["detente", *sys.argv[1:]]
     app()

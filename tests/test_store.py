@@ -145,9 +145,12 @@ def test_a_store_made_by_the_previous_version_is_migrated_and_keeps_its_columns_
     event = replace(event, context=("diplomatic", "economic"), trigger="held talks", confidence=0.85)
     with Store(path) as store:
         names = [n for (n,) in store.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
-        assert names == [name for name, _ in MIGRATIONS] == ["0001_base", "0002_event_context", "0003_missing_columns"]
+        assert names == [name for name, _ in MIGRATIONS] == ["0001_base", "0002_event_context", "0003_missing_columns",
+                                                             "0004_incremental"]
         columns = [c[0] for c in store.con.execute("DESCRIBE events").fetchall()]
-        assert columns[-1] == "context"  # appended at the end of the old table
+        assert columns[-2:] == ["context", "block_key"]  # appended at the end of the old table
+        # the old event got its incident block
+        assert store.con.execute("SELECT block_key FROM events WHERE event_id = 'old-e1'").fetchone()[0] is not None
         write(store, (doc, mention, quote, event))
         by_id = {e.event_id: e for e in store.events()}
     assert by_id["a-e1"].context == ("diplomatic", "economic")

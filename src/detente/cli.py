@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from detente.watch import watch
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="""
 Detente turns raw news pages into cited event data: who said and did what to whom, when and where.
 
@@ -31,7 +33,6 @@ console = Console(stderr=True)
 
 # A record "could not be read" when it has one of these statuses and an error that says why. Articles may carry a
 # note in `error` too (a replaced byte, a truncated text): those were read, and do not count.
-UNREAD = ("empty", "not_text")
 EXIT_UNREAD, EXIT_FAILED = 3, 1
 
 
@@ -58,7 +59,10 @@ def run(inputs: List[str] = typer.Argument(..., metavar="INPUT",
                                            help="Files, folders (read recursively), globs, or - for standard input."),
         out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for the output files."),
         db: Optional[Path] = typer.Option(None, "--db", help="DuckDB store to add to (default: OUT/detente.duckdb)."),
-        workers: Optional[int] = typer.Option(None, "--workers", "-j", help="Processes for reading and cleaning."),
+        workers: Optional[int] = typer.Option(None, "--workers", "-j", min=1,
+                                              help="Processes for each stage (default: the number of cores)."),
+        rebuild: bool = typer.Option(False, "--rebuild", help="Process every record again, also those the store "
+                                                              "already holds unchanged (after an upgrade of detente)."),
         debug: bool = typer.Option(False, "--debug", help="When the run fails, show the traceback "
                                                           "(so does DETENTE_DEBUG=1).")):
     """Read, clean, deduplicate, annotate and code INPUT..., and write the results to OUT.
@@ -84,7 +88,7 @@ def run(inputs: List[str] = typer.Argument(..., metavar="INPUT",
     try:
         with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
             result = run_pipeline(inputs, out, db, workers=workers, progress=RichProgress(progress),
-                                  stdin=sys.stdin.buffer if "-" in inputs else None)
+                                  stdin=sys.stdin.buffer if "-" in inputs else None, rebuild=rebuild)
     except Exception as err:
         if debug or os.environ.get("DETENTE_DEBUG", "") not in ("", "0"):
             raise
@@ -95,19 +99,22 @@ def run(inputs: List[str] = typer.Argument(..., metavar="INPUT",
     table.add_column("count", justify="right")
     for key, value in result.counts().items():
         table.add_row(key, str(value))
+    if result.skipped:
+        table.add_row("unchanged since an earlier run (not coded again)", str(result.skipped))
     for stage, seconds in result.timings.items():
         table.add_row(f"{stage} (s)", f"{seconds:.1f}")
     console.print(table)
     console.print(f"wrote {out}/documents.jsonl, entities.jsonl, events.jsonl, quotes.jsonl, incidents.jsonl, "
                   f"brief.md, brief.html and {result.db_path}", markup=False)
-    unread = [d for d in result.documents if d.status in UNREAD and d.error]
-    if unread:
-        typer.echo(f"detente run: {len(unread)} of {len(result.documents)} records could not be read "
+    if result.unread_count:
+        documents = sum(v for k, v in result.counts().items() if k not in ("entities", "quotes", "events", "incidents"))
+        typer.echo(f"detente run: {result.unread_count} of {documents} records could not be read "
                    f"(exit code {EXIT_UNREAD}):", err=True)
-        for d in unread[:10]:
-            typer.echo(f"  {d.source}: {_one_line(d.error)}", err=True)
-        if len(unread) > 10:
-            typer.echo(f"  ... and {len(unread) - 10} more: see the error field in {out}/documents.jsonl", err=True)
+        for source, error in result.unread:
+            typer.echo(f"  {source}: {_one_line(error)}", err=True)
+        if result.unread_count > len(result.unread):
+            typer.echo(f"  ... and {result.unread_count - len(result.unread)} more: see the error field in "
+                       f"{out}/documents.jsonl", err=True)
         raise typer.Exit(EXIT_UNREAD)
 
 
@@ -406,3 +413,6 @@ def serve_command(db: Path = typer.Option(..., "--db", help="The DuckDB store to
 
 if __name__ == "__main__":
     app()
+
+
+app.command("watch")(watch)

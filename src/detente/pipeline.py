@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import multiprocessing
 import os
 import shutil
@@ -38,6 +39,7 @@ from detente.brief import build_brief, render_html, render_markdown
 from detente.clean import clean_record
 from detente.dedupe import Deduper
 from detente.read import iter_records
+from detente.settings import BRIEF_MAX_DOCUMENTS, RUN_BATCH_DOCUMENTS
 from detente.store import Store, StoreLock, write_jsonl
 from detente.store.files import write_atomic
 from detente.types import ARTICLE, Document, Event, Incident, Mention, Quote, Record
@@ -49,22 +51,48 @@ TEMP_PREFIX = ".detente-run-"  # OUT/.detente-run-<pid>-<random>/: a run's files
 
 @dataclass
 class RunResult:
+    """What a run did. Its rows are read back on first use from the files it wrote to OUT (the store's export of the
+    run), so a run of any size holds none of them in memory."""
     run_id: str
     out_dir: Path
     db_path: Path
-    documents: list[Document] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    quotes: list[Quote] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    incidents: list[Incident] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)  # documents per status, then rows per kind
+    unread: list[tuple[str, str]] = field(default_factory=list)  # (source, error) of the first unreadable records
+    unread_count: int = 0
+    skipped: int = 0  # records the store already held unchanged: not processed again
     timings: dict[str, float] = field(default_factory=dict)
     parse_stats: dict[str, int] = field(default_factory=dict)
+    _loaded: dict = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
-        c = dict(Counter(d.status for d in self.documents))
-        c.update(entities=len(self.mentions), quotes=len(self.quotes), events=len(self.events),
-                 incidents=len(self.incidents))
-        return c
+        return dict(self.totals)
+
+    def _rows(self, name: str, kind) -> list:
+        if name not in self._loaded:
+            path = self.out_dir / name
+            with open(path, encoding="utf-8") as f:
+                self._loaded[name] = [kind.from_row(json.loads(line)) for line in f if line.strip()]
+        return self._loaded[name]
+
+    @property
+    def documents(self) -> list[Document]:
+        return self._rows("documents.jsonl", Document)
+
+    @property
+    def mentions(self) -> list[Mention]:
+        return self._rows("entities.jsonl", Mention)
+
+    @property
+    def quotes(self) -> list[Quote]:
+        return self._rows("quotes.jsonl", Quote)
+
+    @property
+    def events(self) -> list[Event]:
+        return self._rows("events.jsonl", Event)
+
+    @property
+    def incidents(self) -> list[Incident]:
+        return self._rows("incidents.jsonl", Incident)
 
 
 # Records handed to the pool at a time. Pool.imap would drain the whole input at once, so that memory
@@ -102,10 +130,11 @@ def document_id(record: Record) -> str:
 
 
 def clean(record: Record) -> Document:
-    """clean_record, with the document keyed by its identity (document_id)."""
+    """clean_record, with the document keyed by its identity (document_id) and its origin (canonical_source)."""
     doc = clean_record(record)
     try:
         doc.doc_id = document_id(record)
+        doc.origin = canonical_source(record)
     except Exception:  # a malformed record: clean_record's own id stands
         pass
     return doc
@@ -203,17 +232,44 @@ def _annotate_and_code_chunk(docs: list[Document]) -> tuple[list[Mention], list[
     return mentions, quotes, events, asdict(coder.stats)
 
 
+class Coding:
+    """annotate+code of a run's batches, in one pool of `workers` processes that lives as long as the run (forked
+    after the models load, so the workers share them). `submit` hands a batch's articles to the pool and returns at
+    once, so that the next batch is read and cleaned while this one is coded; iterating what it returned gives
+    (mentions, quotes, events, stats) per chunk, in order."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.pool = None
+
+    def submit(self, articles: list[Document]):
+        chunks = [articles[i:i + CHUNK_DOCUMENTS] for i in range(0, len(articles), CHUNK_DOCUMENTS)]
+        if not chunks:
+            return iter(())  # no article: no model to load
+        _stages()
+        if self.workers <= 1 or not hasattr(os, "fork"):
+            return map(_annotate_and_code_chunk, chunks)
+        if self.pool is None:
+            self.pool = _pool(self.workers)
+        return self.pool.imap(_annotate_and_code_chunk, chunks)
+
+    def __enter__(self) -> "Coding":
+        return self
+
+    def __exit__(self, kind, *exc) -> None:
+        if self.pool is not None:
+            if kind is None:
+                self.pool.close()
+                self.pool.join()
+            else:
+                self.pool.terminate()
+            self.pool = None
+
+
 def annotate_and_code(articles: list[Document], workers: int = 1) -> Iterator[tuple]:
     """(mentions, quotes, events, stats) per chunk of articles, in input order."""
-    chunks = [articles[i:i + CHUNK_DOCUMENTS] for i in range(0, len(articles), CHUNK_DOCUMENTS)]
-    if not chunks:
-        return  # no article: no model to load
-    _stages()
-    if workers <= 1 or len(chunks) < 2 or not hasattr(os, "fork"):
-        yield from map(_annotate_and_code_chunk, chunks)
-        return
-    with _pool(workers) as pool:
-        yield from pool.imap(_annotate_and_code_chunk, chunks)
+    with Coding(workers) as coding:
+        yield from coding.submit(articles)
 
 
 def _run_id(inputs: list[str]) -> str:
@@ -223,112 +279,206 @@ def _run_id(inputs: list[str]) -> str:
 
 
 def run(inputs: list[str], out_dir: Path, db_path: Optional[Path] = None, workers: Optional[int] = None,
-        progress=None, stdin=None) -> RunResult:
+        progress=None, stdin=None, rebuild: bool = False) -> RunResult:
     """Run the whole flow over `inputs`, add it to the store and write the output contract's files to `out_dir`.
 
-    `progress` is an optional object with `start(stage, total)`, `advance(stage)` and `finish(stage)` (see cli.py);
-    None is silent. Raises store.StoreLocked at once when another process is writing to the store, and
-    store.StoreError when the store cannot be used.
+    Records the store already holds unchanged (the same doc_id) are not processed again, unless `rebuild`: a run
+    over a folder codes only its new and changed records, and a run that was stopped resumes where it stopped.
+    `workers` defaults to the number of cores. `progress` is an optional object with `start(stage, total)`,
+    `advance(stage)` and `finish(stage)` (see cli.py); None is silent. Raises store.StoreLocked at once when another
+    process is writing to the store, and store.StoreError when the store cannot be used.
     """
     out_dir = Path(out_dir)
     db_path = Path(db_path) if db_path else out_dir / "detente.duckdb"
     with _Signals() as signals, StoreLock(db_path) as lock:
         if db_path.exists():  # bring its schema up to date, or refuse it, before any work
             Store(db_path, lock=lock).close()
-        return _run(inputs, out_dir, db_path, lock, signals, workers, progress, stdin)
+        return _Run(inputs, out_dir, db_path, lock, signals, workers, progress, stdin, rebuild).go()
 
 
-def _run(inputs, out_dir: Path, db_path: Path, lock: StoreLock, signals: "_Signals", workers, progress,
-         stdin) -> RunResult:
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    result = RunResult(_run_id(inputs), out_dir, db_path)
-    workers = workers or (2 if (os.cpu_count() or 1) > 1 else 1)
-    bar = progress or _Silent()
+class _Run:
+    """One run: batches of documents go read+clean -> (skip the stored ones) -> dedupe against the store -> coded in
+    the pool -> committed to the store with the incidents they touch, one transaction per batch. Then the run's rows
+    are exported from the store (pipeline docstring)."""
 
-    t = time.perf_counter()
-    bar.start("read + clean + dedupe", None)
-    docs = dedupe_corpus(once_each(read_clean(inputs, workers, on_document=lambda d: bar.advance("read + clean + dedupe"),
-                                              stdin=stdin)))
-    bar.finish("read + clean + dedupe")
-    result.documents = docs
-    result.timings["read+clean+dedupe"] = time.perf_counter() - t
+    def __init__(self, inputs, out_dir: Path, db_path: Path, lock: StoreLock, signals: "_Signals", workers, progress,
+                 stdin, rebuild: bool):
+        self.inputs, self.out_dir, self.db_path, self.lock, self.signals = inputs, out_dir, db_path, lock, signals
+        self.workers = workers or os.cpu_count() or 1
+        self.bar = progress or _Silent()
+        self.stdin, self.rebuild = stdin, rebuild
+        self.result = RunResult(_run_id(inputs), out_dir, db_path)
+        self.store: Optional[Store] = None
+        self.deduper = Deduper()
+        self.order: dict[str, int] = {}  # the run's documents (ids only: the rows are in the store), in input order
+        self.stats: Counter = Counter()
 
-    t = time.perf_counter()
-    articles = [d for d in docs if d.status == ARTICLE]
-    bar.start("annotate + code", len(articles))
-    stats: Counter = Counter()
-    notes: dict[str, str] = {}  # doc_id -> the budget that stopped some of its coding
-    for mentions, quotes, events, chunk_stats in annotate_and_code(articles, workers):
-        result.mentions += mentions
-        result.quotes += quotes
-        result.events += events
-        notes.update(chunk_stats.pop("budget_notes", {}))
-        stats.update(chunk_stats)
-        for _ in range(chunk_stats["documents"]):
-            bar.advance("annotate + code")
-    for d in docs:
-        if d.doc_id in notes:
-            d.error = "; ".join(n for n in dict.fromkeys((d.error, notes[d.doc_id])) if n)
-    result.parse_stats = dict(stats)
-    result.timings["annotate+code"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    _remove_stale_temp(out_dir)
-    tmp = out_dir / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir(parents=True)
-    try:
-        with Store(db_path, lock=lock) as store:
-            with store.transaction():
-                store.write_run(result.run_id, docs, result.mentions, result.quotes, result.events)
-                _export(store, result)  # this run's rows as the store holds them, incidents over the whole store
-                finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
-                store.record_run(result.run_id, {"started": started, "finished": finished, "inputs": list(inputs),
-                                                 "counts": result.counts()})
-                write_outputs(result, tmp)
-                signals.hold()  # the commit and the moves below finish before a signal stops the run
-            for name in OUTPUT_FILES:
-                os.replace(tmp / name, out_dir / name)
-    finally:
+    def go(self) -> RunResult:
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        t = time.perf_counter()
+        self.bar.start("documents", None)
+        own = {os.path.realpath(self.db_path), os.path.realpath(self.db_path) + ".wal"}
+        records = (r for r in iter_records(self.inputs, stdin=self.stdin) if _file_of(r) not in own)
         try:
-            shutil.rmtree(tmp, ignore_errors=True)
+            with Coding(self.workers) as coding:
+                pending = None
+                for batch in _batches(clean_stream(records, self.workers), RUN_BATCH_DOCUMENTS):
+                    prepared = self._prepare(batch, coding)
+                    if pending is not None:
+                        self._commit(*pending, keep=prepared[1])
+                    pending = prepared
+                if pending is not None:
+                    self._commit(*pending, keep=[])
+            self.bar.finish("documents")
+            self.result.timings["read..store"] = time.perf_counter() - t
+            self.result.parse_stats = dict(self.stats)
+            t = time.perf_counter()
+            self._finish(started)
+            self.result.timings["export+brief"] = time.perf_counter() - t
         finally:
-            signals.release()  # raises now for a signal that came while held
-    result.timings["store+brief"] = time.perf_counter() - t
-    return result
+            if self.store is not None:
+                self.store.close()
+        return self.result
+
+    def _open(self) -> Store:
+        if self.store is None:  # made only when the run has rows for it
+            self.store = Store(self.db_path, lock=self.lock)
+        return self.store
+
+    def _prepare(self, batch: list[Document], coding: Coding):
+        """Skip what the store holds, dedupe the rest (the earliest published copy first), and start coding it."""
+        store = self._open()
+        once = []
+        for d in batch:  # a record given twice in one run is read once
+            if d.doc_id not in self.order:
+                self.order[d.doc_id] = len(self.order)
+                once.append(d)
+        batch = once
+        known = set() if self.rebuild else store.known(d.doc_id for d in batch)
+        self.result.skipped += len(known)
+        store.update_sources({d.doc_id: d.source for d in batch if d.doc_id in known})
+        fresh = [d for d in batch if d.doc_id not in known]
+        by_date = sorted(fresh, key=lambda d: (d.published is None, d.published or "", self.order[d.doc_id]))
+        self.deduper.remember(store.originals(*self.deduper.lookups(by_date), replacing=[d.origin for d in fresh
+                                                                                         if d.origin],
+                                              run_id=self.result.run_id))
+        for d in by_date:
+            self.deduper.check(d)
+        articles = [d for d in fresh if d.status == ARTICLE]
+        for d in batch:
+            if d.doc_id in known:
+                self.bar.advance("documents")
+        return fresh, self.deduper.added(), coding.submit(articles)
+
+    def _commit(self, docs: list[Document], originals, coded, keep) -> None:
+        mentions, quotes, events = [], [], []
+        notes: dict[str, str] = {}  # doc_id -> the budget that stopped some of its coding
+        done = 0
+        for m, q, e, chunk_stats in coded:
+            mentions += m
+            quotes += q
+            events += e
+            notes.update(chunk_stats.pop("budget_notes", {}))
+            self.stats.update(chunk_stats)
+            for _ in range(chunk_stats["documents"]):
+                self.bar.advance("documents")
+            done += chunk_stats["documents"]
+        for d in docs:
+            if d.doc_id in notes:
+                d.error = "; ".join(n for n in dict.fromkeys((d.error, notes[d.doc_id])) if n)
+        self.store.write_run(self.result.run_id, docs, mentions, quotes, events, originals=originals)
+        for _ in range(len(docs) - done):
+            self.bar.advance("documents")
+        # the store holds this batch's originals now; keep only those of the batch being coded
+        self.deduper.forget(keep=keep)
+
+    def _finish(self, started: str) -> None:
+        """In one transaction: record the run and export its rows from the store into a temporary folder in OUT, then
+        move the files into place once the store has committed."""
+        _remove_stale_temp(self.out_dir)
+        tmp = self.out_dir / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp.mkdir(parents=True)
+        try:
+            store = self._open() if self.order else None
+            if store is None:  # no record at all: empty files, and no store
+                export_run(None, [], tmp, self.result)
+                self.signals.hold()
+            else:
+                with store.transaction():
+                    export_run(store, list(self.order), tmp, self.result)
+                    finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                    store.record_run(self.result.run_id, {"started": started, "finished": finished,
+                                                          "inputs": list(self.inputs),
+                                                          "counts": {**self.result.counts(),
+                                                                     "unchanged": self.result.skipped}})
+                    self.signals.hold()  # the commit and the moves below finish before a signal stops the run
+            for name in OUTPUT_FILES:
+                os.replace(tmp / name, self.out_dir / name)
+        finally:
+            try:
+                shutil.rmtree(tmp, ignore_errors=True)
+            finally:
+                self.signals.release()  # raises now for a signal that came while held
 
 
-def once_each(docs: Iterable[Document]) -> list[Document]:
-    """One document per doc_id: a record given twice in one run (a folder and a file in it, two spellings of a
-    path) is one document, read once."""
-    seen: dict[str, Document] = {}
-    for d in docs:
-        seen.setdefault(d.doc_id, d)
-    return list(seen.values())
+def _file_of(record: Record) -> str:
+    path, hash_sign, number = record.source.rpartition("#")
+    return os.path.realpath(path if hash_sign and number.isdigit() else record.source)
 
 
-def _export(store: Store, result: RunResult) -> None:
-    """Replace the run's objects with the store's rows of its documents, in the run's order, and the incidents that
-    hold any of its events (their counts over the whole store)."""
-    order = {d.doc_id: n for n, d in enumerate(result.documents)}
-    found = {e.event_id: n for n, e in enumerate(result.events)}
-    ids = list(order)
-    result.documents = sorted(store.documents(ids), key=lambda d: order[d.doc_id])
-    result.mentions = sorted(store.mentions(ids), key=lambda m: (order[m.doc_id], m.span, m.actor.actor_id))
-    result.quotes = sorted(store.quotes(ids), key=lambda q: (order[q.doc_id], q.span, q.quote_id))
-    result.events = sorted(store.events(ids), key=lambda e: (order[e.doc_id], found.get(e.event_id, len(found)),
-                                                             e.event_id))
-    result.incidents = store.incidents([e.event_id for e in result.events])
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    docs = iter(docs)
+    while batch := list(itertools.islice(docs, size)):
+        yield batch
 
 
-def write_outputs(result: RunResult, out: Optional[Path] = None) -> None:
-    """The contract's files and the brief, from `result`, into `out` (default: the run's out_dir)."""
-    out = Path(out) if out is not None else result.out_dir
-    write_jsonl(out / "documents.jsonl", (d.to_row() for d in result.documents))
-    write_jsonl(out / "entities.jsonl", (m.to_row() for m in result.mentions))
-    write_jsonl(out / "events.jsonl", (e.to_row() for e in result.events))
-    write_jsonl(out / "quotes.jsonl", (q.to_row() for q in result.quotes))
-    write_jsonl(out / "incidents.jsonl", (i.to_row() for i in result.incidents))
-    brief = build_brief(result.documents, result.events, result.quotes, result.incidents)
+UNREAD = ("empty", "not_text")
+UNREAD_LISTED = 10
+
+
+def export_run(store: Optional[Store], doc_ids: list[str], out: Path, result: RunResult) -> None:
+    """The contract's files and the brief for the documents `doc_ids` (in this order), read from the store and
+    streamed to `out`; the incidents are those holding any of their events, counted over the whole store. Sets the
+    result's totals and unread records."""
+    out = Path(out)
+    statuses: Counter = Counter()
+    counts: dict[str, int] = {}
+    if store is not None:
+        store.select_run(doc_ids)
+
+    def rows(kind: str):
+        return store.run_rows(kind) if store is not None else iter(())
+
+    def documents():
+        for d in rows("documents"):
+            statuses[d.status] += 1
+            if d.status in UNREAD and d.error:
+                result.unread_count += 1
+                if len(result.unread) < UNREAD_LISTED:
+                    result.unread.append((d.source, d.error))
+            yield d.to_row()
+
+    def counted(name: str, items):
+        counts[name] = 0
+        for item in items:
+            counts[name] += 1
+            yield item.to_row()
+
+    write_jsonl(out / "documents.jsonl", documents())
+    write_jsonl(out / "entities.jsonl", counted("entities", rows("entities")))
+    write_jsonl(out / "events.jsonl", counted("events", rows("events")))
+    write_jsonl(out / "quotes.jsonl", counted("quotes", rows("quotes")))
+    write_jsonl(out / "incidents.jsonl", counted("incidents", rows("incidents")))
+    result.totals = {**statuses, **counts}
+    if store is not None:
+        docs, events, quotes, incidents = store.run_brief_rows(BRIEF_MAX_DOCUMENTS)
+    else:
+        docs, events, quotes, incidents = [], [], [], []
+    write_brief(docs, events, quotes, incidents, out)
+
+
+def write_brief(docs, events, quotes, incidents, out: Path) -> None:
+    brief = build_brief(docs, events, quotes, incidents)
     write_atomic(out / "brief.md", render_markdown(brief))
     write_atomic(out / "brief.html", render_html(brief))
 

@@ -97,10 +97,13 @@ class Document:
     removed: list[Removed] = field(default_factory=list)
     error: Optional[str] = None
     content_hash: Optional[str] = None     # sha1 of the clean text; used by dedupe and the store
+    origin: Optional[str] = None           # where the record really comes from (pipeline.canonical_source): the store
+                                           # replaces an earlier version of the same record; not in the contract
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
         row.pop("content_hash")
+        row.pop("origin")
         return row
 
     @classmethod

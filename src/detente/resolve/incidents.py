@@ -95,9 +95,9 @@ def previous_of(events: Iterable[Event]) -> dict[str, tuple[Optional[str], Optio
 
 
 def merge_incidents(events: Iterable[Event], outlets: dict[str, Optional[str]],
-                    previous: Optional[Previous] = None) -> list[Incident]:
+                    previous: Optional[Previous] = None, taken: Iterable[str] = ()) -> list[Incident]:
     """Group factual events into incidents and set each event's incident_id. `outlets` maps doc_id -> outlet;
-    `previous` (see previous_of) keeps the ids of incidents found before."""
+    `previous` (see previous_of) keeps the ids of incidents found before; no new incident gets an id in `taken`."""
     previous = previous or {}
     blocks: dict[tuple, list[Event]] = defaultdict(list)
     for e in events:
@@ -106,7 +106,7 @@ def merge_incidents(events: Iterable[Event], outlets: dict[str, Optional[str]],
         if key is not None:
             blocks[key].append(e)
     # every id ever given out stays taken, so that a new incident never reuses the id of an old, different one
-    taken = {incident_id for incident_id, _ in previous.values() if incident_id}
+    taken = {incident_id for incident_id, _ in previous.values() if incident_id} | set(taken)
     incidents = []
     for key in sorted(blocks):
         clusters: list[_Cluster] = []

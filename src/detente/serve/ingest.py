@@ -153,7 +153,9 @@ class Ingester:
                         raise IngestError(str(err), 409) from None
                     except StoreError as err:
                         raise IngestError(f"the store cannot take it: {err}", 503) from None
+                # the run's rows are read from its files in `out`, before it goes
+                documents = [{"doc_id": d.doc_id, "status": d.status, "title": d.title, "error": d.error}
+                             for d in result.documents]
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-        return Ingested(result.run_id, [{"doc_id": d.doc_id, "status": d.status, "title": d.title, "error": d.error}
-                         for d in result.documents])
+        return Ingested(result.run_id, documents)

@@ -28,9 +28,9 @@ from detente.store.database import stored_row
 
 # The plain columns the store keeps only for queries: not part of the output contract's rows
 QUERY_ONLY = {
-    "events": ("source_actor_id", "source_country", "target_actor_id", "target_country"),
+    "events": ("source_actor_id", "source_country", "target_actor_id", "target_country", "block_key"),
     "quotes": ("speaker_actor_id",),
-    "documents": ("content_hash",),
+    "documents": ("content_hash", "origin"),
 }
 TABLES = ("documents", "entities", "events", "quotes", "incidents")
 

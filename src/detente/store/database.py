@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Union
 
 import duckdb
+import numpy as np
 
-from detente.resolve import merge_incidents, previous_of
+from detente.dedupe import Deduper, Original
+from detente.resolve import block_key, merge_incidents, previous_of
 from detente.settings import STORE_WAIT_SECONDS
 from detente.types import Document, Event, Incident, Mention, Quote
 
@@ -91,10 +93,47 @@ def _add_missing_columns(con) -> None:
 # order, and is recorded in schema_migrations. 0001_base is schema.sql, whose CREATE ... IF NOT EXISTS leaves the
 # tables of an older store as they are; every later change to a table in schema.sql also needs a migration here that
 # brings such a store to it. Never rename or drop one: a store that lists a name this tuple lacks is refused.
+def _incremental(con) -> None:
+    """What incremental runs need: each document's origin, each event's incident block (filled in for the stored
+    events) and the dedupe index (filled in from the stored originals)."""
+    con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS origin VARCHAR")
+    con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS block_key VARCHAR")
+    con.execute(_schema_sql())  # CREATE ... IF NOT EXISTS: only the dedupe tables are new
+    events = [Event.from_row(stored_row("events", dict(zip([c[0] for c in cur.description], values))))
+              for cur in [con.execute("SELECT * EXCLUDE (block_key, source_actor_id, source_country, target_actor_id, "
+                                      "target_country) FROM events WHERE block_key IS NULL")]
+              for values in cur.fetchall()]
+    _set_block_keys(con, events)
+    cur = con.execute("SELECT * EXCLUDE (run_id, origin) FROM documents WHERE status IN "
+                      "('article', 'error_page') AND doc_id NOT IN (SELECT doc_id FROM dedupe_index) ORDER BY doc_id")
+    columns = [c[0] for c in cur.description]
+    docs = [Document.from_row(stored_row("documents", dict(zip(columns, values)))) for values in cur.fetchall()]
+    deduper = Deduper()
+    _add_originals(con, [o for o in map(deduper.original, docs) if o is not None])
+
+
+def _add_originals(con, originals: Iterable[Original]) -> None:
+    originals = list(originals)
+    _insert(con, "dedupe_index", [{"doc_id": o.doc_id, "content_hash": o.content_hash, "url_key": o.url_key,
+                                   "signature": None if o.signature is None else [int(v) for v in o.signature],
+                                   "bands": list(o.bands)} for o in originals])
+    _insert(con, "dedupe_bands", [{"band": band, "doc_id": o.doc_id} for o in originals for band in o.bands])
+
+
+def _set_block_keys(con, events: list[Event]) -> None:
+    if not events:
+        return
+    con.execute("CREATE OR REPLACE TEMP TABLE blocks (event_id VARCHAR, block_key VARCHAR)")
+    _insert(con, "blocks", [{"event_id": e.event_id, "block_key": block_column(e)} for e in events])
+    con.execute("UPDATE events SET block_key = b.block_key FROM blocks b WHERE b.event_id = events.event_id")
+    con.execute("DROP TABLE blocks")
+
+
 MIGRATIONS: tuple[tuple[str, Union[str, Callable]], ...] = (
     ("0001_base", _schema_sql()),
     ("0002_event_context", "ALTER TABLE events ADD COLUMN IF NOT EXISTS context VARCHAR"),
     ("0003_missing_columns", _add_missing_columns),
+    ("0004_incremental", _incremental),
 )
 
 
@@ -165,7 +204,13 @@ def stored_row(table: str, record: dict[str, Any]) -> dict[str, Any]:
 
 
 def document_record(d: Document, run_id: Optional[str] = None) -> dict[str, Any]:
-    return {**_flat(d.to_row()), "content_hash": d.content_hash, "run_id": run_id}
+    return {**_flat(d.to_row()), "content_hash": d.content_hash, "run_id": run_id, "origin": d.origin}
+
+
+def block_column(e: Event) -> Optional[str]:
+    """The event's incident block as the store keeps it (JSON text), None for an event that is no incident."""
+    key = block_key(e)
+    return None if key is None else json.dumps(key)
 
 
 def mention_record(m: Mention) -> dict[str, Any]:
@@ -179,7 +224,8 @@ def quote_record(q: Quote) -> dict[str, Any]:
 def event_record(e: Event) -> dict[str, Any]:
     s, t = e.source, e.target
     return {**_flat(e.to_row()), "source_actor_id": s.actor_id if s else None, "source_country": s.country if s else None,
-            "target_actor_id": t.actor_id if t else None, "target_country": t.country if t else None}
+            "target_actor_id": t.actor_id if t else None, "target_country": t.country if t else None,
+            "block_key": block_column(e)}
 
 
 def incident_record(i: Incident) -> dict[str, Any]:
@@ -188,8 +234,14 @@ def incident_record(i: Incident) -> dict[str, Any]:
 
 # Columns a table has beyond its type's row, for queries; they are not read back.
 DERIVED_COLUMNS = {"documents": ("run_id",), "quotes": ("speaker_actor_id",),
-                   "events": ("source_actor_id", "source_country", "target_actor_id", "target_country")}
+                   "events": ("source_actor_id", "source_country", "target_actor_id", "target_country", "block_key")}
 TYPES = {"documents": Document, "entities": Mention, "events": Event, "quotes": Quote, "incidents": Incident}
+
+
+# The order of a run's rows in its files: its documents' order, then within a document as the rows were found.
+_RUN_ORDER = {"documents": "o.n", "entities": "o.n, t.span_start, t.span_end, t.actor_id",
+              "quotes": "o.n, t.span_start, t.quote_id",
+              "events": "o.n, TRY_CAST(regexp_extract(t.event_id, '-e([0-9]+)$', 1) AS BIGINT), t.event_id"}
 
 
 def _quoted(names: Iterable[str]) -> str:
@@ -374,63 +426,159 @@ class Store:
     _transaction = transaction
 
     def write_run(self, run_id: str, docs: Iterable[Document], mentions: Iterable[Mention],
-                  quotes: Iterable[Quote], events: Iterable[Event], run_info: Optional[dict[str, Any]] = None) -> None:
-        """Replace the rows of these documents and recompute the incidents over the whole store, in one transaction."""
+                  quotes: Iterable[Quote], events: Iterable[Event], run_info: Optional[dict[str, Any]] = None,
+                  originals: Iterable[Original] = ()) -> None:
+        """In one transaction: replace the rows of these documents (and of earlier versions of the same records,
+        by origin, that this run did not write), add `originals` to the dedupe index, and recompute the incidents of
+        the blocks whose events changed."""
         docs = list(docs)
         with self.transaction() as con:
             doc_ids = sorted({d.doc_id for d in docs})
+            origins = sorted({d.origin for d in docs if d.origin})
+            con.execute("CREATE OR REPLACE TEMP TABLE run_docs (doc_id VARCHAR)")
+            _insert(con, "run_docs", [{"doc_id": d} for d in doc_ids])
+            if origins:  # an earlier version of a record that changed since
+                con.execute("INSERT INTO run_docs SELECT doc_id FROM documents WHERE origin IN "
+                            "(SELECT unnest(?::VARCHAR[])) AND run_id IS DISTINCT FROM ? "
+                            "AND doc_id NOT IN (SELECT doc_id FROM run_docs)", [origins, run_id])
+            replaced = "SELECT doc_id FROM run_docs"
             # the incident ids the re-written documents' events had, kept for the events that come back
-            previous = previous_of(self.events(doc_ids=doc_ids)) if doc_ids else {}
-            if doc_ids:
-                self._select_docs(doc_ids)
-                for table in ("entities", "events", "quotes", "documents"):
-                    con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM run_docs)")
+            previous = previous_of(self._events_where(f"WHERE doc_id IN ({replaced})"))
+            blocks = {b for (b,) in con.execute(f"SELECT DISTINCT block_key FROM events WHERE doc_id IN ({replaced}) "
+                                                "AND block_key IS NOT NULL").fetchall()}
+            for table in ("entities", "events", "quotes", "documents", "dedupe_index", "dedupe_bands"):
+                con.execute(f"DELETE FROM {table} WHERE doc_id IN ({replaced})")
             _insert(con, "documents", _one_per_key("documents", (document_record(d, run_id) for d in docs)))
             _insert(con, "entities", _one_per_key("entities", map(mention_record, mentions)))
             _insert(con, "quotes", _one_per_key("quotes", map(quote_record, quotes)))
-            # an event's incident is the store's to give (resolve_incidents, below), whatever the object carried
-            _insert(con, "events", _one_per_key("events", ({**event_record(e), "incident_id": None} for e in events)))
+            # an event's incident is the store's to give (below), whatever the object carried
+            rows = _one_per_key("events", ({**event_record(e), "incident_id": None} for e in events))
+            _insert(con, "events", rows)
+            _add_originals(con, originals)
             if run_info is not None:
                 self.record_run(run_id, run_info)
-            self.resolve_incidents(previous)
+            self.update_incidents(blocks | {r["block_key"] for r in rows if r["block_key"]}, previous)
 
     def record_run(self, run_id: str, run_info: dict[str, Any]) -> None:
         self.con.execute(f"INSERT OR REPLACE INTO runs ({_quoted(('run_id', 'started', 'finished', 'inputs', 'counts'))})"
                          " VALUES (?,?,?,?,?)", (run_id, run_info.get("started"), run_info.get("finished"),
                                                  _json(run_info.get("inputs")), _json(run_info.get("counts"))))
 
-    def resolve_incidents(self, previous: Optional[dict] = None) -> list[Incident]:
-        """Incidents are a corpus-level view: recomputed over every stored event and swapped in at once. Every
-        event keeps the incident id it had (`previous` adds those of events just re-written)."""
-        events = self.events()
-        kept = previous_of(events)
-        kept.update(previous or {})
-        outlets = {doc_id: outlet for doc_id, (outlet, _) in self.outlets().items()}
-        incidents = merge_incidents(events, outlets, previous=kept)
-        self.replace_incidents(incidents)
+    def update_incidents(self, blocks: Iterable[str], previous: Optional[dict] = None) -> list[Incident]:
+        """Recompute the incidents of these blocks (block_column values) over their stored events. Incidents are
+        clustered within a block, so the others stay as they are; every event keeps the incident id it had
+        (`previous` adds those of events just re-written)."""
+        blocks = sorted(set(blocks))
+        if not blocks:
+            return []
+        with self.transaction() as con:
+            con.execute("CREATE OR REPLACE TEMP TABLE touched (block_key VARCHAR)")
+            _insert(con, "touched", [{"block_key": b} for b in blocks])
+            events = self._events_where("WHERE block_key IN (SELECT block_key FROM touched)")
+            kept = dict(previous or {})
+            kept.update(previous_of(events))
+            old = sorted({incident_id for incident_id, _ in kept.values() if incident_id})
+            con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))", [old])
+            outlets = self._outlets({e.doc_id for e in events})
+            taken: set[str] = set()
+            while True:  # a new id that another block's incident holds (a hash collision) is drawn again
+                incidents = merge_incidents(events, outlets, previous=kept, taken=taken)
+                clash = {i for (i,) in con.execute("SELECT incident_id FROM incidents WHERE incident_id IN "
+                                                   "(SELECT unnest(?::VARCHAR[]))",
+                                                   [[i.incident_id for i in incidents]]).fetchall()}
+                if not clash:
+                    break
+                taken |= clash
+            _insert(con, "incidents", _one_per_key("incidents", map(incident_record, incidents)))
+            self._link(con, [(e.event_id, e.incident_id) for e in events])
+            con.execute("DROP TABLE touched")
         return incidents
 
-    def replace_incidents(self, incidents: Iterable[Incident]) -> None:
-        incidents = list(incidents)
-        with self.transaction() as con:
-            con.execute("DELETE FROM incidents")
-            _insert(con, "incidents", _one_per_key("incidents", map(incident_record, incidents)))
-            con.execute("CREATE OR REPLACE TEMP TABLE links (event_id VARCHAR, incident_id VARCHAR)")
-            _insert(con, "links", [{"event_id": e, "incident_id": i.incident_id} for i in incidents for e in i.event_ids])
-            con.execute("UPDATE events SET incident_id = (SELECT l.incident_id FROM links l "
-                        "WHERE l.event_id = events.event_id)")
-            con.execute("DROP TABLE links")
+    @staticmethod
+    def _link(con, pairs: list[tuple[str, Optional[str]]]) -> None:
+        """Set events' incident_id from (event_id, incident_id) pairs."""
+        if not pairs:
+            return
+        con.execute("CREATE OR REPLACE TEMP TABLE links (event_id VARCHAR, incident_id VARCHAR)")
+        _insert(con, "links", [{"event_id": e, "incident_id": i} for e, i in pairs])
+        con.execute("UPDATE events SET incident_id = l.incident_id FROM links l WHERE l.event_id = events.event_id")
+        con.execute("DROP TABLE links")
 
-    def _select_docs(self, doc_ids: Iterable[str]) -> None:
-        self.con.execute("CREATE OR REPLACE TEMP TABLE run_docs (doc_id VARCHAR)")
-        _insert(self.con, "run_docs", [{"doc_id": d} for d in doc_ids])
+    # --- incremental runs -----------------------------------------------------------------------------------------
+    def known(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of `doc_ids` the store holds (a record read before, unchanged)."""
+        return {d for (d,) in self.con.execute("SELECT doc_id FROM documents WHERE doc_id IN "
+                                               "(SELECT unnest(?::VARCHAR[]))", [sorted(set(doc_ids))]).fetchall()}
+
+    def update_sources(self, sources: dict[str, str]) -> None:
+        """Give stored documents (doc_id -> source) the path as this run spelled it."""
+        if not sources:
+            return
+        with self.transaction() as con:
+            con.execute("CREATE OR REPLACE TEMP TABLE spelled (doc_id VARCHAR, source VARCHAR)")
+            _insert(con, "spelled", [{"doc_id": d, "source": s} for d, s in sources.items()])
+            con.execute("UPDATE documents SET source = s.source FROM spelled s "
+                        "WHERE s.doc_id = documents.doc_id AND s.source IS DISTINCT FROM documents.source")
+            con.execute("DROP TABLE spelled")
+
+    def originals(self, hashes: Iterable[str], urls: Iterable[str], bands: Iterable[int],
+                  replacing: Iterable[str] = (), run_id: Optional[str] = None) -> list[Original]:
+        """The dedupe index's entries that share a content hash, a URL key or a band key with the given ones; not
+        those of earlier versions of the records being replaced (their origins, written by another run than
+        `run_id`), which a changed record must not be taken for a copy of."""
+        cur = self.con.execute(
+            "SELECT i.doc_id, i.content_hash, i.url_key, i.signature, i.bands FROM dedupe_index i "
+            "LEFT JOIN documents d USING (doc_id) "
+            "WHERE (i.content_hash IN (SELECT unnest(?::VARCHAR[])) OR i.url_key IN (SELECT unnest(?::VARCHAR[])) "
+            "OR i.doc_id IN (SELECT doc_id FROM dedupe_bands WHERE band IN (SELECT unnest(?::BIGINT[])))) "
+            "AND NOT (coalesce(d.origin IN (SELECT unnest(?::VARCHAR[])), FALSE) AND d.run_id IS DISTINCT FROM ?) "
+            "ORDER BY i.doc_id", [sorted(set(hashes)), sorted(set(urls)), sorted(set(bands)), sorted(set(replacing)),
+                                  run_id])
+        return [Original(doc_id, content_hash, url_key, None if signature is None else np.array(signature, dtype=np.uint64),
+                         tuple(bands or ())) for doc_id, content_hash, url_key, signature, bands in cur.fetchall()]
 
     # --- reading back ---------------------------------------------------------------------------------------------
+    def _columns(self, table: str) -> list[str]:
+        return [row[0] for row in self.con.execute(f'DESCRIBE "{table}"').fetchall()
+                if row[0] not in DERIVED_COLUMNS.get(table, ())]
+
     def _rows(self, table: str, where: str = "", params: Optional[list] = None, order: str = "") -> list[dict]:
-        columns = [row[0] for row in self.con.execute(f'DESCRIBE "{table}"').fetchall()
-                   if row[0] not in DERIVED_COLUMNS.get(table, ())]
+        columns = self._columns(table)
         cursor = self.con.execute(f'SELECT {_quoted(columns)} FROM "{table}" {where} {order}', params or [])
         return [stored_row(table, dict(zip(columns, values))) for values in cursor.fetchall()]
+
+    # --- a run's rows, streamed in the run's order --------------------------------------------------------------------
+    def select_run(self, doc_ids: list[str]) -> None:
+        """The documents of a run, in its order, for run_rows and run_brief_rows."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE run_order (doc_id VARCHAR, n INTEGER)")
+        _insert(self.con, "run_order", [{"doc_id": d, "n": n} for n, d in enumerate(doc_ids)])
+
+    def run_rows(self, table: str, scope: str = "run_order"):
+        """The rows of the selected run's documents as objects, streamed in the run's order (events in the order
+        they were found); for incidents, those that hold any of their events, by date (undated last), then id."""
+        columns = self._columns(table)
+        picked = ", ".join(f't."{c}"' for c in columns)
+        if table == "incidents":
+            sql = (f"SELECT {picked} FROM incidents t WHERE incident_id IN (SELECT incident_id FROM events WHERE "
+                   f"doc_id IN (SELECT doc_id FROM {scope}) AND incident_id IS NOT NULL) "
+                   f"ORDER BY t.date NULLS LAST, t.incident_id")
+        else:
+            sql = f"SELECT {picked} FROM {table} t JOIN {scope} o USING (doc_id) ORDER BY {_RUN_ORDER[table]}"
+        cursor = self.con.execute(sql)
+        while chunk := cursor.fetchmany(1000):
+            for values in chunk:
+                yield TYPES[table].from_row(stored_row(table, dict(zip(columns, values))))
+
+    def run_brief_rows(self, limit: int) -> tuple[list, list, list, list]:
+        """(documents, events, quotes, incidents) for the run's brief: of all its documents, or of the newest `limit`
+        when it has more."""
+        self.con.execute("CREATE OR REPLACE TEMP TABLE brief_order AS SELECT o.doc_id, o.n FROM run_order o "
+                         "JOIN documents d USING (doc_id) ORDER BY d.published DESC NULLS LAST, o.n LIMIT ?", [limit])
+        try:
+            return tuple(list(self.run_rows(table, "brief_order"))
+                         for table in ("documents", "events", "quotes", "incidents"))
+        finally:
+            self.con.execute("DROP TABLE brief_order")
 
     def _of_docs(self, table: str, doc_ids: Optional[Iterable[str]], order: str) -> list[dict]:
         if doc_ids is None:
@@ -458,6 +606,13 @@ class Store:
         where = ("WHERE incident_id IN (SELECT DISTINCT incident_id FROM events "
                  "WHERE event_id IN (SELECT unnest(?::VARCHAR[])) AND incident_id IS NOT NULL)")
         return [Incident.from_row(r) for r in self._rows("incidents", where, [sorted(set(event_ids))], order)]
+
+    def _events_where(self, where: str, params: Optional[list] = None) -> list[Event]:
+        return [Event.from_row(r) for r in self._rows("events", where, params, "ORDER BY event_id")]
+
+    def _outlets(self, doc_ids: Iterable[str]) -> dict[str, Optional[str]]:
+        return {d: o for d, o in self.con.execute("SELECT doc_id, outlet FROM documents WHERE doc_id IN "
+                                                  "(SELECT unnest(?::VARCHAR[]))", [sorted(set(doc_ids))]).fetchall()}
 
     def outlets(self) -> dict[str, tuple[Optional[str], str]]:
         """doc_id -> (outlet, status) for every stored document."""

@@ -9,7 +9,8 @@ CREATE TABLE IF NOT EXISTS documents (
     source VARCHAR, url VARCHAR, status VARCHAR, duplicate_of VARCHAR,
     title VARCHAR, outlet VARCHAR, author VARCHAR,
     published VARCHAR, published_basis VARCHAR, language VARCHAR, encoding VARCHAR,
-    text VARCHAR, removed VARCHAR, error VARCHAR, content_hash VARCHAR, run_id VARCHAR
+    text VARCHAR, removed VARCHAR, error VARCHAR, content_hash VARCHAR, run_id VARCHAR,
+    origin VARCHAR  -- the record's canonical source: a changed record replaces its earlier version
 );
 CREATE TABLE IF NOT EXISTS entities (
     doc_id VARCHAR, span_start INTEGER, span_end INTEGER, text VARCHAR,
@@ -24,7 +25,8 @@ CREATE TABLE IF NOT EXISTS events (
     cameo VARCHAR, plover VARCHAR, mode VARCHAR, quad_class INTEGER, goldstein DOUBLE,
     date VARCHAR, date_text VARCHAR, date_basis VARCHAR, location VARCHAR, aux_mode VARCHAR,
     confidence DOUBLE, incident_id VARCHAR, "trigger" VARCHAR, "symmetric" BOOLEAN,
-    context VARCHAR  -- JSON list of PLOVER contexts, ["military", "cbrn"]
+    context VARCHAR,  -- JSON list of PLOVER contexts, ["military", "cbrn"]
+    block_key VARCHAR  -- the incident block (type, dyad, year) as JSON; NULL for an event that is no incident
 );
 CREATE TABLE IF NOT EXISTS quotes (
     quote_id VARCHAR PRIMARY KEY, doc_id VARCHAR, text VARCHAR, span_start INTEGER, span_end INTEGER,
@@ -34,6 +36,12 @@ CREATE TABLE IF NOT EXISTS incidents (
     incident_id VARCHAR PRIMARY KEY, date VARCHAR, source VARCHAR, target VARCHAR, cameo VARCHAR, plover VARCHAR,
     num_mentions INTEGER, num_sources INTEGER, num_articles INTEGER, event_ids VARCHAR
 );
+-- The dedupe index of originals (dedupe/deduper.py): a new document is checked against these, a batch at a time,
+-- so the index lives here and not in memory.
+CREATE TABLE IF NOT EXISTS dedupe_index (
+    doc_id VARCHAR PRIMARY KEY, content_hash VARCHAR, url_key VARCHAR, signature UBIGINT[], bands BIGINT[]
+);
+CREATE TABLE IF NOT EXISTS dedupe_bands (band BIGINT, doc_id VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY, started VARCHAR, finished VARCHAR, inputs VARCHAR, counts VARCHAR
 );
