@@ -11,7 +11,7 @@ so that a row read back from the store and a line of a JSONL file are the same d
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, Optional
 
 
@@ -19,6 +19,18 @@ def _known(cls, row: dict[str, Any]) -> dict[str, Any]:
     """The keys of `row` that are fields of `cls`: a row written by a later version may carry more."""
     names = {f.name for f in fields(cls)}
     return {k: v for k, v in row.items() if k in names}
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _shallow(obj) -> dict[str, Any]:
+    """The object's fields as a dict, one level deep: dataclasses.asdict copies every nested value, which made
+    writing rows the largest cost of a run's main process."""
+    names = _FIELDS.get(type(obj))
+    if names is None:
+        names = _FIELDS[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: getattr(obj, name) for name in names}
 
 
 def _span(value) -> Span:
@@ -101,9 +113,10 @@ class Document:
                                            # replaces an earlier version of the same record; not in the contract
 
     def to_row(self) -> dict[str, Any]:
-        row = asdict(self)
+        row = _shallow(self)
         row.pop("content_hash")
         row.pop("origin")
+        row["removed"] = [{"text": r.text, "reason": r.reason} for r in self.removed]
         return row
 
     @classmethod
@@ -127,7 +140,7 @@ class Actor:
     role: Optional[str] = None     # "Minister of Foreign Affairs" at that date
 
     def to_row(self) -> dict[str, Any]:
-        return asdict(self)
+        return _shallow(self)
 
     @classmethod
     def from_row(cls, row: Optional[dict[str, Any]]) -> Optional["Actor"]:
@@ -222,8 +235,9 @@ class Event:
     context: tuple[str, ...] = ()     # PLOVER contexts (the "why"): the crosswalk's for the code first, then cue words'
 
     def to_row(self) -> dict[str, Any]:
-        row = asdict(self)
+        row = _shallow(self)
         row["span"] = list(self.span)
+        row["location"] = dict(self.location) if self.location is not None else None
         row["context"] = list(self.context)
         row["source"] = self.source.to_row() if self.source else None  # None only in rows of damaged stores
         row["target"] = self.target.to_row() if self.target else None
@@ -253,7 +267,8 @@ class Incident:
     event_ids: list[str]
 
     def to_row(self) -> dict[str, Any]:
-        row = asdict(self)
+        row = _shallow(self)
+        row["event_ids"] = list(self.event_ids)
         row["source"] = self.source.to_row() if self.source else None  # None only in rows of damaged stores
         row["target"] = self.target.to_row() if self.target else None
         return row

@@ -147,7 +147,9 @@ def decode_text(data: bytes, hint: Optional[str] = None,
             text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        if implausibility(text[:20000]) < 5:
+        # ASCII reads the same in any declared code page, and valid UTF-8 declared as such is what it says: no need
+        # to weigh them (the check costs more than the rest of reading a page)
+        if name == "utf-8" or data.isascii() or implausibility(text[:20000]) < 5:
             return text, name, None
     try:
         return data.decode("utf-8"), "utf-8", None

@@ -451,34 +451,42 @@ class Store:
             _insert(con, "documents", _one_per_key("documents", (document_record(d, run_id) for d in docs)))
             _insert(con, "entities", _one_per_key("entities", map(mention_record, mentions)))
             _insert(con, "quotes", _one_per_key("quotes", map(quote_record, quotes)))
-            # an event's incident is the store's to give (below), whatever the object carried
-            rows = _one_per_key("events", ({**event_record(e), "incident_id": None} for e in events))
-            _insert(con, "events", rows)
+            fresh = list({e.event_id: e for e in events}.values())
+            # an event's incident is the store's to give, whatever the object carried: the new events get theirs
+            # before they are inserted
+            self.update_incidents(blocks | {b for b in map(block_column, fresh) if b}, previous, fresh)
+            _insert(con, "events", [event_record(e) for e in fresh])
             _add_originals(con, originals)
             if run_info is not None:
                 self.record_run(run_id, run_info)
-            self.update_incidents(blocks | {r["block_key"] for r in rows if r["block_key"]}, previous)
 
     def record_run(self, run_id: str, run_info: dict[str, Any]) -> None:
         self.con.execute(f"INSERT OR REPLACE INTO runs ({_quoted(('run_id', 'started', 'finished', 'inputs', 'counts'))})"
                          " VALUES (?,?,?,?,?)", (run_id, run_info.get("started"), run_info.get("finished"),
                                                  _json(run_info.get("inputs")), _json(run_info.get("counts"))))
 
-    def update_incidents(self, blocks: Iterable[str], previous: Optional[dict] = None) -> list[Incident]:
-        """Recompute the incidents of these blocks (block_column values) over their stored events. Incidents are
-        clustered within a block, so the others stay as they are; every event keeps the incident id it had
-        (`previous` adds those of events just re-written)."""
+    def update_incidents(self, blocks: Iterable[str], previous: Optional[dict] = None,
+                         fresh: Iterable[Event] = ()) -> list[Incident]:
+        """Recompute the incidents of these blocks (block_column values) over their stored events and the `fresh`
+        ones about to be stored, whose incident_id it sets. Incidents are clustered within a block, so the others
+        stay as they are; every event keeps the incident id it had (`previous` adds those of events just
+        re-written)."""
         blocks = sorted(set(blocks))
+        fresh = list(fresh)
+        for e in fresh:
+            e.incident_id = None
         if not blocks:
             return []
         with self.transaction() as con:
             con.execute("CREATE OR REPLACE TEMP TABLE touched (block_key VARCHAR)")
             _insert(con, "touched", [{"block_key": b} for b in blocks])
-            events = self._events_where("WHERE block_key IN (SELECT block_key FROM touched)")
+            stored = self._events_where("WHERE block_key IN (SELECT block_key FROM touched)")
+            had = {e.event_id: e.incident_id for e in stored}
             kept = dict(previous or {})
-            kept.update(previous_of(events))
+            kept.update(previous_of(stored))
             old = sorted({incident_id for incident_id, _ in kept.values() if incident_id})
             con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))", [old])
+            events = stored + [e for e in fresh if block_key(e) is not None]
             outlets = self._outlets({e.doc_id for e in events})
             taken: set[str] = set()
             while True:  # a new id that another block's incident holds (a hash collision) is drawn again
@@ -490,7 +498,7 @@ class Store:
                     break
                 taken |= clash
             _insert(con, "incidents", _one_per_key("incidents", map(incident_record, incidents)))
-            self._link(con, [(e.event_id, e.incident_id) for e in events])
+            self._link(con, [(e.event_id, e.incident_id) for e in stored if e.incident_id != had[e.event_id]])
             con.execute("DROP TABLE touched")
         return incidents
 
