@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 BROWSER := tests/browser/node_modules/.installed
 
-.PHONY: run test bench eval clean install browser java
+.PHONY: run test bench bench-scaling eval clean install browser java
 
 install: $(STAMP)
 
@@ -42,8 +42,12 @@ test: $(STAMP) $(BROWSER) java
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --docs 2000
 	$(BIN)/python bench/api.py
+
+# The scaling curve (bench/REPORT.md, bench/scaling.svg): hours at 100k documents; run it on a quiet machine.
+bench-scaling: $(STAMP)
+	$(BIN)/python bench/run.py --scaling 1000,10000,100000 --time-limit 0
 
 eval: $(STAMP)
 	$(BIN)/detente eval eval/gold/dev.jsonl --out out/eval --min-events-f1 0.80 --min-events-precision 0.90

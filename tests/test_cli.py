@@ -40,13 +40,21 @@ def test_run_writes_every_contract_file(tmp_path):
                     "\"The talks were useful,\" Lavrov told reporters after the meeting.\n"
                     "Share this story!\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", str(page), "--out", str(out)])
+    result = runner.invoke(app, ["run", str(page), "--out", str(out), "--stats-json", str(tmp_path / "stats.json")])
     assert result.exit_code == 0, result.output
     for name in ("documents.jsonl", "entities.jsonl", "events.jsonl", "quotes.jsonl", "incidents.jsonl",
                  "detente.duckdb", "brief.md", "brief.html"):
         assert (out / name).exists(), name
     doc = json.loads((out / "documents.jsonl").read_text().splitlines()[0])
     assert doc["status"] == "article" and "Share this story" not in doc["text"]
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    assert stats["counts"]["article"] == 1 and stats["counts"]["events"] >= 1 and stats["unchanged"] == 0
+    assert {"read+clean", "dedupe", "annotate+code", "store", "export+brief", "total"} <= set(stats["seconds"])
+    assert stats["parse"]["documents"] == 1 and stats["cpu_seconds"]["main"] > 0
+    # again: the page is in the store, unchanged, and is not coded again
+    again = runner.invoke(app, ["run", str(page), "--out", str(out), "--stats-json", str(tmp_path / "stats.json")])
+    assert again.exit_code == 0 and "unchanged since an earlier run" in again.output
+    assert json.loads((tmp_path / "stats.json").read_text())["unchanged"] == 1
 
 
 def test_run_reads_standard_input(tmp_path):

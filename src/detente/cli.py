@@ -63,6 +63,9 @@ def run(inputs: List[str] = typer.Argument(..., metavar="INPUT",
                                               help="Processes for each stage (default: the number of cores)."),
         rebuild: bool = typer.Option(False, "--rebuild", help="Process every record again, also those the store "
                                                               "already holds unchanged (after an upgrade of detente)."),
+        stats_json: Optional[Path] = typer.Option(None, "--stats-json", metavar="FILE",
+                                                  help="Write the run's counts, seconds per stage and parse figures to "
+                                                       "FILE as JSON (for benchmarks)."),
         debug: bool = typer.Option(False, "--debug", help="When the run fails, show the traceback "
                                                           "(so does DETENTE_DEBUG=1).")):
     """Read, clean, deduplicate, annotate and code INPUT..., and write the results to OUT.
@@ -103,6 +106,10 @@ def run(inputs: List[str] = typer.Argument(..., metavar="INPUT",
         table.add_row("unchanged since an earlier run (not coded again)", str(result.skipped))
     for stage, seconds in result.timings.items():
         table.add_row(f"{stage} (s)", f"{seconds:.1f}")
+    if stats_json is not None:
+        stats = {"run_id": result.run_id, "counts": result.counts(), "unchanged": result.skipped,
+                 "seconds": result.timings, "cpu_seconds": result.cpu, "parse": result.parse_stats}
+        stats_json.write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     console.print(table)
     console.print(f"wrote {out}/documents.jsonl, entities.jsonl, events.jsonl, quotes.jsonl, incidents.jsonl, "
                   f"brief.md, brief.html and {result.db_path}", markup=False)

@@ -24,12 +24,14 @@ import itertools
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import signal
 import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -39,7 +41,7 @@ from detente.brief import build_brief, render_html, render_markdown
 from detente.clean import clean_record
 from detente.dedupe import Deduper
 from detente.read import iter_records
-from detente.settings import BRIEF_MAX_DOCUMENTS, RUN_BATCH_DOCUMENTS
+from detente.settings import BRIEF_MAX_DOCUMENTS, CODING_TASKS_PER_WORKER, RUN_BATCH_DOCUMENTS
 from detente.store import Store, StoreLock, write_jsonl
 from detente.store.files import write_atomic
 from detente.types import ARTICLE, Document, Event, Incident, Mention, Quote, Record
@@ -60,7 +62,8 @@ class RunResult:
     unread: list[tuple[str, str]] = field(default_factory=list)  # (source, error) of the first unreadable records
     unread_count: int = 0
     skipped: int = 0  # records the store already held unchanged: not processed again
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds of the main process per stage
+    cpu: dict[str, float] = field(default_factory=dict)      # CPU seconds of the main process and of its workers
     parse_stats: dict[str, int] = field(default_factory=dict)
     _loaded: dict = field(default_factory=dict, repr=False)
 
@@ -163,9 +166,9 @@ def _orphaned() -> bool:
     return _PARENT is not None and os.getppid() != _PARENT
 
 
-def _pool(workers: int):
+def _pool(workers: int, tasks_per_worker: Optional[int] = None):
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    return ctx.Pool(workers, initializer=_quiet_worker, initargs=(os.getpid(),))
+    return ctx.Pool(workers, initializer=_quiet_worker, initargs=(os.getpid(),), maxtasksperchild=tasks_per_worker)
 
 
 def clean_stream(records: Iterable[Record], workers: int = 1) -> Iterator[Document]:
@@ -250,7 +253,9 @@ class Coding:
         if self.workers <= 1 or not hasattr(os, "fork"):
             return map(_annotate_and_code_chunk, chunks)
         if self.pool is None:
-            self.pool = _pool(self.workers)
+            # a worker is replaced after a while: spaCy's string store only grows, and a fresh fork of the parent
+            # (which holds the loaded models) costs little
+            self.pool = _pool(self.workers, CODING_TASKS_PER_WORKER)
         return self.pool.imap(_annotate_and_code_chunk, chunks)
 
     def __enter__(self) -> "Coding":
@@ -312,17 +317,33 @@ class _Run:
         self.deduper = Deduper()
         self.order: dict[str, int] = {}  # the run's documents (ids only: the rows are in the store), in input order
         self.stats: Counter = Counter()
+        self.timings = self.result.timings
+
+    @contextmanager
+    def _timed(self, stage: str):
+        """Wall seconds of the main process per stage (waiting for a pool counts as that pool's stage)."""
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - t
 
     def go(self) -> RunResult:
         started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         t = time.perf_counter()
+        cpu = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
         self.bar.start("documents", None)
         own = {os.path.realpath(self.db_path), os.path.realpath(self.db_path) + ".wal"}
         records = (r for r in iter_records(self.inputs, stdin=self.stdin) if _file_of(r) not in own)
         try:
             with Coding(self.workers) as coding:
                 pending = None
-                for batch in _batches(clean_stream(records, self.workers), RUN_BATCH_DOCUMENTS):
+                batches = _batches(clean_stream(records, self.workers), RUN_BATCH_DOCUMENTS)
+                while True:
+                    with self._timed("read+clean"):
+                        batch = next(batches, None)
+                    if batch is None:
+                        break
                     prepared = self._prepare(batch, coding)
                     if pending is not None:
                         self._commit(*pending, keep=prepared[1])
@@ -330,11 +351,11 @@ class _Run:
                 if pending is not None:
                     self._commit(*pending, keep=[])
             self.bar.finish("documents")
-            self.result.timings["read..store"] = time.perf_counter() - t
             self.result.parse_stats = dict(self.stats)
-            t = time.perf_counter()
             self._finish(started)
-            self.result.timings["export+brief"] = time.perf_counter() - t
+            self.timings["total"] = time.perf_counter() - t
+            self.result.cpu = {"main": _cpu(resource.RUSAGE_SELF) - cpu[0],
+                               "workers": _cpu(resource.RUSAGE_CHILDREN) - cpu[1]}
         finally:
             if self.store is not None:
                 self.store.close()
@@ -347,23 +368,26 @@ class _Run:
 
     def _prepare(self, batch: list[Document], coding: Coding):
         """Skip what the store holds, dedupe the rest (the earliest published copy first), and start coding it."""
-        store = self._open()
+        with self._timed("store"):
+            store = self._open()
         once = []
         for d in batch:  # a record given twice in one run is read once
             if d.doc_id not in self.order:
                 self.order[d.doc_id] = len(self.order)
                 once.append(d)
         batch = once
-        known = set() if self.rebuild else store.known(d.doc_id for d in batch)
-        self.result.skipped += len(known)
-        store.update_sources({d.doc_id: d.source for d in batch if d.doc_id in known})
+        with self._timed("store"):
+            known = set() if self.rebuild else store.known(d.doc_id for d in batch)
+            self.result.skipped += len(known)
+            store.update_sources({d.doc_id: d.source for d in batch if d.doc_id in known})
         fresh = [d for d in batch if d.doc_id not in known]
-        by_date = sorted(fresh, key=lambda d: (d.published is None, d.published or "", self.order[d.doc_id]))
-        self.deduper.remember(store.originals(*self.deduper.lookups(by_date), replacing=[d.origin for d in fresh
-                                                                                         if d.origin],
-                                              run_id=self.result.run_id))
-        for d in by_date:
-            self.deduper.check(d)
+        with self._timed("dedupe"):
+            by_date = sorted(fresh, key=lambda d: (d.published is None, d.published or "", self.order[d.doc_id]))
+            self.deduper.remember(store.originals(*self.deduper.lookups(by_date),
+                                                  replacing=[d.origin for d in fresh if d.origin],
+                                                  run_id=self.result.run_id))
+            for d in by_date:
+                self.deduper.check(d)
         articles = [d for d in fresh if d.status == ARTICLE]
         for d in batch:
             if d.doc_id in known:
@@ -374,7 +398,13 @@ class _Run:
         mentions, quotes, events = [], [], []
         notes: dict[str, str] = {}  # doc_id -> the budget that stopped some of its coding
         done = 0
-        for m, q, e, chunk_stats in coded:
+        coded = iter(coded)
+        while True:
+            with self._timed("annotate+code"):
+                chunk = next(coded, None)
+            if chunk is None:
+                break
+            m, q, e, chunk_stats = chunk
             mentions += m
             quotes += q
             events += e
@@ -386,7 +416,8 @@ class _Run:
         for d in docs:
             if d.doc_id in notes:
                 d.error = "; ".join(n for n in dict.fromkeys((d.error, notes[d.doc_id])) if n)
-        self.store.write_run(self.result.run_id, docs, mentions, quotes, events, originals=originals)
+        with self._timed("store"):
+            self.store.write_run(self.result.run_id, docs, mentions, quotes, events, originals=originals)
         for _ in range(len(docs) - done):
             self.bar.advance("documents")
         # the store holds this batch's originals now; keep only those of the batch being coded
@@ -404,7 +435,7 @@ class _Run:
                 export_run(None, [], tmp, self.result)
                 self.signals.hold()
             else:
-                with store.transaction():
+                with store.transaction(), self._timed("export+brief"):
                     export_run(store, list(self.order), tmp, self.result)
                     finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
                     store.record_run(self.result.run_id, {"started": started, "finished": finished,
@@ -419,6 +450,11 @@ class _Run:
                 shutil.rmtree(tmp, ignore_errors=True)
             finally:
                 self.signals.release()  # raises now for a signal that came while held
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)  # RUSAGE_CHILDREN: the pool workers, once they have exited
+    return usage.ru_utime + usage.ru_stime
 
 
 def _file_of(record: Record) -> str:

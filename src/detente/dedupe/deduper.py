@@ -5,7 +5,8 @@ Three tests, cheapest first:
 2. the same page address once tracking parameters are stripped, with similar text,
 3. MinHash/LSH over word shingles of the clean text (syndicated wire copies, re-posts with other clutter).
 
-The first copy seen is the original; later copies get status "duplicate" and `duplicate_of`.
+The first copy seen is the original; later copies get status "duplicate" and `duplicate_of`. Only articles take
+part: an error page stays an error page, however many sites serve the same one.
 
 The index of originals is bounded: a Deduper holds only what it was told (`remember`) and what it added since it
 last forgot (`forget`). A long run keeps the index in the store: for each batch it asks the store for the entries
@@ -26,7 +27,7 @@ from datasketch import MinHash, MinHashLSH
 
 from detente import settings
 from detente.dedupe.urls import normalize_url
-from detente.types import ARTICLE, DUPLICATE, ERROR_PAGE, Document
+from detente.types import ARTICLE, DUPLICATE, Document
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -41,7 +42,7 @@ class Original:
     doc_id: str
     content_hash: str
     url_key: Optional[str] = None
-    signature: Optional[np.ndarray] = None  # MinHash values (uint64, num_perm of them); None for an error page
+    signature: Optional[np.ndarray] = None  # MinHash values (uint64, num_perm of them)
     bands: tuple[int, ...] = ()             # LSH band keys of the signature
 
 
@@ -50,7 +51,7 @@ class Probe:
     """What a document is looked up by."""
     content_hash: str
     url_key: Optional[str]
-    signature: Optional[np.ndarray]
+    signature: np.ndarray
     bands: tuple[int, ...]
 
 
@@ -103,17 +104,14 @@ class Deduper:
 
     def probe(self, doc: Document) -> Optional[Probe]:
         """The keys `doc` is looked up by; None for a document that takes no part (unread, empty, a duplicate)."""
-        if doc.status not in (ARTICLE, ERROR_PAGE) or not (doc.text or "").strip():
+        if doc.status != ARTICLE or not (doc.text or "").strip():
             return None
         found = self._probes.get(doc.doc_id)
         if found is None:
             key = doc.content_hash or content_hash(doc.text)
             doc.content_hash = key
-            signature = bands = None
-            if doc.status == ARTICLE:
-                signature = self.signature(doc.text).hashvalues
-                bands = band_keys(signature, self._ranges)
-            found = Probe(key, normalize_url(doc.url) if doc.status == ARTICLE else None, signature, bands or ())
+            signature = self.signature(doc.text).hashvalues
+            found = Probe(key, normalize_url(doc.url), signature, band_keys(signature, self._ranges))
             self._probes[doc.doc_id] = found
         return found
 

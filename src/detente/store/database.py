@@ -35,7 +35,7 @@ import numpy as np
 
 from detente.dedupe import Deduper, Original
 from detente.resolve import block_key, merge_incidents, previous_of
-from detente.settings import STORE_WAIT_SECONDS
+from detente.settings import STORE_MEMORY_MB, STORE_WAIT_SECONDS
 from detente.types import Document, Event, Incident, Mention, Quote
 
 try:
@@ -99,15 +99,12 @@ def _incremental(con) -> None:
     con.execute("ALTER TABLE documents ADD COLUMN IF NOT EXISTS origin VARCHAR")
     con.execute("ALTER TABLE events ADD COLUMN IF NOT EXISTS block_key VARCHAR")
     con.execute(_schema_sql())  # CREATE ... IF NOT EXISTS: only the dedupe tables are new
-    events = [Event.from_row(stored_row("events", dict(zip([c[0] for c in cur.description], values))))
-              for cur in [con.execute("SELECT * EXCLUDE (block_key, source_actor_id, source_country, target_actor_id, "
-                                      "target_country) FROM events WHERE block_key IS NULL")]
-              for values in cur.fetchall()]
-    _set_block_keys(con, events)
-    cur = con.execute("SELECT * EXCLUDE (run_id, origin) FROM documents WHERE status IN "
-                      "('article', 'error_page') AND doc_id NOT IN (SELECT doc_id FROM dedupe_index) ORDER BY doc_id")
-    columns = [c[0] for c in cur.description]
-    docs = [Document.from_row(stored_row("documents", dict(zip(columns, values)))) for values in cur.fetchall()]
+    _set_block_keys(con, [Event.from_row(r) for r in _select(
+        con, "events", "SELECT * EXCLUDE (block_key, source_actor_id, source_country, target_actor_id, target_country) "
+                       "FROM events WHERE block_key IS NULL")])
+    docs = [Document.from_row(r) for r in _select(
+        con, "documents", "SELECT * EXCLUDE (run_id, origin) FROM documents WHERE status = 'article' "
+                          "AND doc_id NOT IN (SELECT doc_id FROM dedupe_index) ORDER BY doc_id")]
     deduper = Deduper()
     _add_originals(con, [o for o in map(deduper.original, docs) if o is not None])
 
@@ -118,6 +115,12 @@ def _add_originals(con, originals: Iterable[Original]) -> None:
                                    "signature": None if o.signature is None else [int(v) for v in o.signature],
                                    "bands": list(o.bands)} for o in originals])
     _insert(con, "dedupe_bands", [{"band": band, "doc_id": o.doc_id} for o in originals for band in o.bands])
+
+
+def _select(con, table: str, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    columns = [c[0] for c in cursor.description]
+    return [stored_row(table, dict(zip(columns, values))) for values in cursor.fetchall()]
 
 
 def _set_block_keys(con, events: list[Event]) -> None:
@@ -380,6 +383,7 @@ class Store:
         self.lock = (lock or StoreLock(self.path)).acquire()
         try:
             self.con = connect(self.path, wait=STORE_WAIT_SECONDS)
+            self.con.execute(f"SET memory_limit = '{int(STORE_MEMORY_MB)}MB'")
             try:
                 migrate(self.con, f"the store {self.path}")
             except BaseException:
