@@ -222,3 +222,40 @@ def test_a_large_write_goes_in_batches_and_keeps_every_row(tmp_path, monkeypatch
         write(store, *(make(name) for name in "abcde"))
         assert counts(store) == (5, 5, 5, 5)
         assert sorted(d.doc_id for d in store.documents()) == list("abcde")
+
+
+def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event(tmp_path):
+    """Each write recomputes only the months its events touch (or a whole block that holds a year-only date): the
+    incidents must be exactly those one pass over all events gives, ids and all, however the events arrive."""
+    import random
+    from detente.resolve import merge_incidents
+    rng = random.Random(3)
+    sides = [RUS, USA, Actor("UKR", "Ukraine", "state", country="UKR")]
+    dates = ["2021-06-16", "2021-06-17", "2021-06", "2021-07-01", "2021-07", "2022-01-05", "2022-01", None,
+             "XXXX-06-16"]
+    docs, events = [], []
+    for n in range(60):
+        doc_id = f"d{n:02d}"
+        docs.append(Document(doc_id=doc_id, source=f"{doc_id}.txt", text="x", outlet=rng.choice(["TASS", "AP", "AFP"])))
+        for k in range(rng.randint(1, 4)):
+            a, b = rng.sample(sides, 2)
+            cameo, plover = rng.choice([("040", "CONSULT"), ("190", "ASSAULT"), ("112", "ACCUSE")])
+            date = rng.choice(dates + ["2021"] * (n >= 45))  # year-only dates arrive late: whole blocks again
+            events.append(Event(f"{doc_id}-e{k}", doc_id, "x", (0, 1), a, b, cameo, plover, None, 1, 1.0, date=date,
+                                location=rng.choice([None, {"name": "Geneva"}, {"name": "Kyiv"}]),
+                                aux_mode=rng.choice([None, None, None, "future"]), symmetric=cameo == "040"))
+    with Store(tmp_path / "d.duckdb") as store:
+        for start in range(0, 60, 7):
+            batch = {d.doc_id for d in docs[start:start + 7]}
+            store.write_run("r", [d for d in docs if d.doc_id in batch], [], [],
+                            [replace(e) for e in events if e.doc_id in batch])
+        stored = {e.event_id: e.incident_id for e in store.events()}
+        incidents = {i.incident_id: (sorted(i.event_ids), i.num_mentions, i.num_sources, i.num_articles)
+                     for i in store.incidents()}
+    # one pass over every event, as a first write of them all would make it (no earlier ids to keep)
+    whole = [replace(e) for e in events]
+    expected = merge_incidents(whole, {d.doc_id: d.outlet for d in docs})
+    groups = lambda pairs: sorted(sorted(e for e, i in pairs if i == inc) for inc in {i for _, i in pairs if i})
+    assert groups(stored.items()) == groups([(e.event_id, e.incident_id) for e in whole])
+    assert sorted(incidents.values()) == sorted((sorted(i.event_ids), i.num_mentions, i.num_sources, i.num_articles)
+                                                for i in expected)

@@ -210,6 +210,18 @@ def document_record(d: Document, run_id: Optional[str] = None) -> dict[str, Any]
     return {**_flat(d.to_row()), "content_hash": d.content_hash, "run_id": run_id, "origin": d.origin}
 
 
+def incident_scope(e: Event) -> Optional[tuple[str, Optional[str]]]:
+    """What recomputing an event's incident needs: its block, and its month when the date gives one. Within a block
+    an event dated to a day or a month can only share an incident with events of the same month (dates must agree
+    to their common precision), so a month is recomputed alone unless the block holds an event dated by its year
+    alone (None: the whole block)."""
+    block = block_column(e)
+    if block is None:
+        return None
+    month = e.date[:7] if e.date and len(e.date) >= 7 and e.date[:4].isdigit() else None
+    return block, month
+
+
 def block_column(e: Event) -> Optional[str]:
     """The event's incident block as the store keeps it (JSON text), None for an event that is no incident."""
     key = block_key(e)
@@ -445,20 +457,21 @@ class Store:
                 con.execute("INSERT INTO run_docs SELECT doc_id FROM documents WHERE origin IN "
                             "(SELECT unnest(?::VARCHAR[])) AND run_id IS DISTINCT FROM ? "
                             "AND doc_id NOT IN (SELECT doc_id FROM run_docs)", [origins, run_id])
-            replaced = "SELECT doc_id FROM run_docs"
-            # the incident ids the re-written documents' events had, kept for the events that come back
-            previous = previous_of(self._events_where(f"WHERE doc_id IN ({replaced})"))
-            blocks = {b for (b,) in con.execute(f"SELECT DISTINCT block_key FROM events WHERE doc_id IN ({replaced}) "
-                                                "AND block_key IS NOT NULL").fetchall()}
-            for table in ("entities", "events", "quotes", "documents", "dedupe_index", "dedupe_bands"):
-                con.execute(f"DELETE FROM {table} WHERE doc_id IN ({replaced})")
+            replaced = "SELECT doc_id FROM run_docs WHERE doc_id IN (SELECT doc_id FROM documents)"
+            removed: list[Event] = []
+            if con.execute(f"SELECT count(*) FROM ({replaced})").fetchone()[0]:  # new documents replace nothing
+                # the incident ids the re-written documents' events had, kept for the events that come back
+                removed = self._events_where(f"WHERE doc_id IN ({replaced})")
+                for table in ("entities", "events", "quotes", "dedupe_index", "dedupe_bands", "documents"):
+                    con.execute(f"DELETE FROM {table} WHERE doc_id IN ({replaced})")
+            previous = previous_of(removed)
             _insert(con, "documents", _one_per_key("documents", (document_record(d, run_id) for d in docs)))
             _insert(con, "entities", _one_per_key("entities", map(mention_record, mentions)))
             _insert(con, "quotes", _one_per_key("quotes", map(quote_record, quotes)))
             fresh = list({e.event_id: e for e in events}.values())
             # an event's incident is the store's to give, whatever the object carried: the new events get theirs
             # before they are inserted
-            self.update_incidents(blocks | {b for b in map(block_column, fresh) if b}, previous, fresh)
+            self.update_incidents(map(incident_scope, removed + fresh), previous, fresh)
             _insert(con, "events", [event_record(e) for e in fresh])
             _add_originals(con, originals)
             if run_info is not None:
@@ -469,22 +482,29 @@ class Store:
                          " VALUES (?,?,?,?,?)", (run_id, run_info.get("started"), run_info.get("finished"),
                                                  _json(run_info.get("inputs")), _json(run_info.get("counts"))))
 
-    def update_incidents(self, blocks: Iterable[str], previous: Optional[dict] = None,
+    def update_incidents(self, scopes: Iterable[Optional[tuple[str, Optional[str]]]], previous: Optional[dict] = None,
                          fresh: Iterable[Event] = ()) -> list[Incident]:
-        """Recompute the incidents of these blocks (block_column values) over their stored events and the `fresh`
-        ones about to be stored, whose incident_id it sets. Incidents are clustered within a block, so the others
-        stay as they are; every event keeps the incident id it had (`previous` adds those of events just
-        re-written)."""
-        blocks = sorted(set(blocks))
+        """Recompute the incidents in these scopes (incident_scope values) over their stored events and the `fresh`
+        ones about to be stored, whose incident_id it sets. The others stay as they are; every event keeps the
+        incident id it had (`previous` adds those of events just re-written)."""
+        scopes = {s for s in scopes if s is not None}
         fresh = list(fresh)
         for e in fresh:
             e.incident_id = None
-        if not blocks:
+        if not scopes:
             return []
         with self.transaction() as con:
-            con.execute("CREATE OR REPLACE TEMP TABLE touched (block_key VARCHAR)")
-            _insert(con, "touched", [{"block_key": b} for b in blocks])
-            stored = self._events_where("WHERE block_key IN (SELECT block_key FROM touched)")
+            whole = {b for b, month in scopes if month is None}
+            by_month = {b for b, month in scopes if month is not None and b not in whole}
+            if by_month:  # an event dated by its year alone may join an incident of any month of its block
+                whole |= {b for (b,) in con.execute(
+                    "SELECT DISTINCT block_key FROM events WHERE block_key IN (SELECT unnest(?::VARCHAR[])) "
+                    "AND length(date) = 4", [sorted(by_month)]).fetchall()}
+            con.execute("CREATE OR REPLACE TEMP TABLE touched (block_key VARCHAR, month VARCHAR)")
+            _insert(con, "touched", [{"block_key": b, "month": None} for b in sorted(whole)]
+                    + [{"block_key": b, "month": m} for b, m in scopes if m is not None and b not in whole])
+            stored = self._events_where("WHERE event_id IN (SELECT e.event_id FROM events e JOIN touched t ON "
+                                        "e.block_key = t.block_key AND (t.month IS NULL OR substr(e.date, 1, 7) = t.month))")
             had = {e.event_id: e.incident_id for e in stored}
             kept = dict(previous or {})
             kept.update(previous_of(stored))

@@ -25,12 +25,16 @@ def _create_temp(path: Path) -> tuple[int, Path]:
 
 
 def write_atomic(path: Path, text: str) -> None:
+    _write_atomic(path, [text])
+
+
+def _write_atomic(path: Path, pieces: Iterable[str]) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_temp(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+            f.writelines(pieces)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -39,6 +43,14 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
-    write_atomic(path, "".join(line + "\n" for line in lines))
-    return len(lines)
+    """One JSON object per line, streamed: the rows are never all in memory."""
+    count = 0
+
+    def lines():
+        nonlocal count
+        for r in rows:
+            count += 1
+            yield json.dumps(r, ensure_ascii=False) + "\n"
+
+    _write_atomic(path, lines())
+    return count
