@@ -63,6 +63,9 @@ def run(inputs: List[str] = typer.Argument(..., metavar="INPUT",
                                               help="Processes for each stage (default: the number of cores)."),
         rebuild: bool = typer.Option(False, "--rebuild", help="Process every record again, also those the store "
                                                               "already holds unchanged (after an upgrade of detente)."),
+        engine: str = typer.Option("local", "--engine", help="local: processes on this machine; spark: a Spark job "
+                                                             "(pip install 'detente[spark]'; docs/spark.md)."),
+        master: str = typer.Option("local[*]", "--master", help="With --engine spark: the Spark master URL."),
         stats_json: Optional[Path] = typer.Option(None, "--stats-json", metavar="FILE",
                                                   help="Write the run's counts, seconds per stage and parse figures to "
                                                        "FILE as JSON (for benchmarks)."),
@@ -85,7 +88,20 @@ def run(inputs: List[str] = typer.Argument(..., metavar="INPUT",
       1  the run failed, for example on a store that another process holds: one line says why
       2  a bad command line
     """
-    from detente.pipeline import run as run_pipeline
+    if engine not in ("local", "spark"):
+        typer.echo(f"detente run: --engine {engine!r}: use local or spark", err=True)
+        raise typer.Exit(2)
+    if engine == "spark":
+        try:
+            from detente.spark import run_spark
+        except ImportError as err:
+            typer.echo(f"detente run: the Spark engine needs PySpark: pip install 'detente[spark]' ({err})", err=True)
+            raise typer.Exit(EXIT_FAILED)
+
+        def run_pipeline(inputs, out, db, workers, progress, stdin, rebuild):  # Spark codes every record again
+            return run_spark(inputs, out, db, master=master, progress=progress, stdin=stdin)
+    else:
+        from detente.pipeline import run as run_pipeline
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
@@ -108,7 +124,7 @@ def run(inputs: List[str] = typer.Argument(..., metavar="INPUT",
         table.add_row(f"{stage} (s)", f"{seconds:.1f}")
     if stats_json is not None:
         stats = {"run_id": result.run_id, "counts": result.counts(), "unchanged": result.skipped,
-                 "seconds": result.timings, "cpu_seconds": result.cpu, "parse": result.parse_stats}
+                 "seconds": result.timings, "cpu_seconds": getattr(result, "cpu", {}), "parse": result.parse_stats}
         stats_json.write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     console.print(table)
     console.print(f"wrote {out}/documents.jsonl, entities.jsonl, events.jsonl, quotes.jsonl, incidents.jsonl, "

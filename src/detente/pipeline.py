@@ -424,32 +424,42 @@ class _Run:
         self.deduper.forget(keep=keep)
 
     def _finish(self, started: str) -> None:
-        """In one transaction: record the run and export its rows from the store into a temporary folder in OUT, then
-        move the files into place once the store has committed."""
-        _remove_stale_temp(self.out_dir)
-        tmp = self.out_dir / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        tmp.mkdir(parents=True)
+        """Record the run and export its rows from the store (see publish)."""
+        store = self._open() if self.order else None  # no record at all: empty files, and no store
+
+        def write(tmp: Path) -> None:
+            with self._timed("export+brief"):
+                export_run(store, list(self.order), tmp, self.result)
+            if store is not None:
+                finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                store.record_run(self.result.run_id, {"started": started, "finished": finished,
+                                                      "inputs": list(self.inputs),
+                                                      "counts": {**self.result.counts(), "unchanged": self.result.skipped}})
+
+        publish(self.out_dir, store, write, self.signals)
+
+
+def publish(out_dir: Path, store: Optional[Store], write: Callable[[Path], None], signals: "_Signals") -> None:
+    """`write(tmp)` a run's files into a temporary folder inside OUT, in one transaction of the store (when there is
+    one), then move them into place once it has committed: the files and the store always agree."""
+    _remove_stale_temp(out_dir)
+    tmp = out_dir / f"{TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    try:
+        if store is None:
+            write(tmp)
+            signals.hold()
+        else:
+            with store.transaction():
+                write(tmp)
+                signals.hold()  # the commit and the moves below finish before a signal stops the run
+        for name in OUTPUT_FILES:
+            os.replace(tmp / name, out_dir / name)
+    finally:
         try:
-            store = self._open() if self.order else None
-            if store is None:  # no record at all: empty files, and no store
-                export_run(None, [], tmp, self.result)
-                self.signals.hold()
-            else:
-                with store.transaction(), self._timed("export+brief"):
-                    export_run(store, list(self.order), tmp, self.result)
-                    finished = datetime.now(timezone.utc).isoformat(timespec="seconds")
-                    store.record_run(self.result.run_id, {"started": started, "finished": finished,
-                                                          "inputs": list(self.inputs),
-                                                          "counts": {**self.result.counts(),
-                                                                     "unchanged": self.result.skipped}})
-                    self.signals.hold()  # the commit and the moves below finish before a signal stops the run
-            for name in OUTPUT_FILES:
-                os.replace(tmp / name, self.out_dir / name)
+            shutil.rmtree(tmp, ignore_errors=True)
         finally:
-            try:
-                shutil.rmtree(tmp, ignore_errors=True)
-            finally:
-                self.signals.release()  # raises now for a signal that came while held
+            signals.release()  # raises now for a signal that came while held
 
 
 def _cpu(who: int) -> float:
