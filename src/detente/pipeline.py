@@ -310,7 +310,7 @@ class _Run:
                  stdin, rebuild: bool):
         self.inputs, self.out_dir, self.db_path, self.lock, self.signals = inputs, out_dir, db_path, lock, signals
         self.workers = workers or os.cpu_count() or 1
-        self.bar = progress or _Silent()
+        self.bar = progress or Silent()
         self.stdin, self.rebuild = stdin, rebuild
         self.result = RunResult(_run_id(inputs), out_dir, db_path)
         self.store: Optional[Store] = None
@@ -598,7 +598,9 @@ class _Signals:
             self._stop(pending)
 
 
-class _Silent:
+class Silent:
+    """A progress object that shows nothing."""
+
     def start(self, stage, total):
         pass
 

@@ -147,7 +147,8 @@ class _SparkRun:
 
     def __init__(self, inputs, result: SparkResult, master, partitions, conf, progress, stdin):
         self.inputs, self.result, self.master, self.partitions, self.conf = inputs, result, master, partitions, conf
-        self.bar = progress or _Silent()
+        from detente.pipeline import Silent
+        self.bar = progress or Silent()
         self.stdin = stdin
         self.store = None
         self.persisted: list = []
@@ -293,14 +294,3 @@ def _components(edges, p: int, persist, one_task: bool):
         if not new.filter(lambda kv: kv[1][1] != kv[1][0]).count():
             return labels
         labels = persist(new.mapValues(lambda old_new: old_new[1]))
-
-
-class _Silent:
-    def start(self, stage, total):
-        pass
-
-    def advance(self, stage):
-        pass
-
-    def finish(self, stage):
-        pass
