@@ -14,7 +14,7 @@ MAX_DOCUMENT_CHARS = 200_000            # the clean stage cuts longer text at a 
 STORE_WAIT_SECONDS = 60.0               # a run waits this long for readers of its store to close before it gives up
 RUN_BATCH_DOCUMENTS = 256               # a run reads, codes and commits this many documents at a time: flat memory, and a stopped run keeps them
 CODING_TASKS_PER_WORKER = 64            # chunks of documents a coding worker takes before a fresh one replaces it (flat memory)
-STORE_MEMORY_MB = 256                   # DuckDB's memory limit in a run: its cache must not grow with the store
+STORE_MEMORY_MB = 2048                  # DuckDB's memory limit in a run: a cap on its cache (its key indexes, in memory, grow with the store)
 BRIEF_MAX_DOCUMENTS = 2_000             # a run's brief covers at most this many of its documents, the newest (`detente brief --db` reads all)
 
 # dedupe
