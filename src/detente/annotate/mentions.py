@@ -297,8 +297,14 @@ class MentionFinder:
             self._matcher = matcher
         return self._matcher
 
-    def find(self, doc: Document, sdoc, sentences: list[Sentence],
-             resolve: Optional[DocResolver] = None) -> tuple[list[Mention], list[Description]]:
+    def surface_matches(self, sdoc) -> list[tuple[int, int, int]]:
+        """(kind id, start, end) of every knowledge-base surface form in the Doc (by exact form: no tag or entity
+        needed, so the annotate stage can ask before NER)."""
+        matcher = self._phrase_matcher(sdoc.vocab)
+        return list(matcher(sdoc)) if matcher is not None else []
+
+    def find(self, doc: Document, sdoc, sentences: list[Sentence], resolve: Optional[DocResolver] = None,
+             surface: Optional[list] = None) -> tuple[list[Mention], list[Description]]:
         text = self._text = doc.text
         self._view = _DocView(sdoc)
         index = SentenceIndex(sentences)
@@ -313,7 +319,8 @@ class MentionFinder:
         self._administrations(sdoc, index, resolve, candidates)
         self._institutions(sdoc, index, resolve, candidates, reserved, descriptions)
         self._national_institutions(sdoc, index, resolve, candidates)
-        surface_hits = self._surfaces_found(sdoc, index, resolve, candidates)
+        surface_hits = self._surfaces_found(sdoc, index, resolve, candidates,
+                                            surface if surface is not None else self.surface_matches(sdoc))
         self._entities(sdoc, index, resolve, candidates, surface_hits)
         self._anaphors(sdoc, index, descriptions)
         # a capital after "in"/"at" is where something happened, not the state acting
@@ -902,12 +909,9 @@ class MentionFinder:
         return states
 
     # -- 3. knowledge-base surface forms
-    def _surfaces_found(self, sdoc, index, resolve, candidates) -> list[tuple[int, int, Actor]]:
-        matcher = self._phrase_matcher(sdoc.vocab)
+    def _surfaces_found(self, sdoc, index, resolve, candidates, matches) -> list[tuple[int, int, Actor]]:
         hits = []
-        if matcher is None:
-            return hits
-        for match_id, s, e in matcher(sdoc):
+        for match_id, s, e in matches:
             span = sdoc[s:e]
             kind = sdoc.vocab.strings[match_id]
             # surnames are common words too ("Rice", "Power"): only inside a name the tagger saw

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from functools import lru_cache
 from importlib.resources import files
 from typing import Optional
@@ -47,8 +48,9 @@ def guess_language(text: str, hint: Optional[str] = None) -> Optional[str]:
     if not words:
         return None
     best, best_share = None, 0.0
+    counts = Counter(words)  # each distinct word looked up once per language
     for lang, stops in _stopwords().items():
-        share = sum(1 for w in words if w in stops) / len(words)
+        share = sum(k for w, k in counts.items() if w in stops) / len(words)
         if share > best_share:
             best, best_share = lang, share
     if hint:

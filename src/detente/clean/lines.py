@@ -145,7 +145,8 @@ def score_line(line: Line) -> dict[str, float]:
             add(m.lastgroup, 1.0)
     short = n <= SHORT_WORDS_SOFT
     words = None
-    for reason, cues in cue_table().items():
+    # the start, row, short and exact cues below only apply to lines of START_CUE_MAX_WORDS words or fewer
+    for reason, cues in (cue_table().items() if n <= START_CUE_MAX_WORDS else ()):
         if cues.start is not None and n <= START_CUE_MAX_WORDS and (m := cues.start.search(text)):
             # where a line starts is strong evidence ("Also on site.com ...", "Read also: ..."), unless it reads
             # as prose; a cue used as a label ("Disclaimer: ...") is strong whatever follows it

@@ -14,11 +14,12 @@ from detente import lexicon, settings
 from detente.annotate import nlp
 from detente.types import Annotation, Event, Sentence
 
-from .context import event_contexts
+from . import places
+from .context import _cues as context_cues, event_contexts
 from .dating import anchor_times, date_event, dateline, parse_day, time_roots
 from .dictionary import Dictionary
 from .draft import Codebook, DocumentState, Draft
-from .gate import SpanIndex, may_hold_event, quote_of, sentence_length
+from .gate import SpanIndex, event_cues, may_hold_event, quote_of, sentence_length
 from .match import Candidate, Matcher, pobjs
 from .modality import speculative
 from .ontology import cameo_table, specialize
@@ -95,6 +96,10 @@ class Coder:
         self.matcher = Matcher(self.d)
         self.table = cameo_table()
         self.book = Codebook(self.d, self.matcher, self.table)
+        self.cues = event_cues(self.d)
+        # built now, so that pool workers forked after this share them
+        places._city_index()
+        context_cues()
         self.batch_size = batch_size
         self.stats = CoderStats()
 
@@ -133,7 +138,8 @@ class Coder:
             for s in a.sentences:
                 self.stats.sentences_seen += 1
                 has_actor = s.index in mentioned or spans.overlaps(s.start, s.end)
-                if may_hold_event(a, s, self.d, has_actor):
+                # no token with a pattern that could fit: no candidate, whatever the parse
+                if may_hold_event(a, s, self.d, has_actor) and self.cues.in_sentence(a, s):
                     if sentence_length(a, s) > max_tokens:
                         over[n] += 1  # run-on clutter: its mentions and quotes stand, its events are not coded
                         continue

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Optional
 
@@ -76,10 +76,24 @@ class Slots:
     prep: str = ""
     prep_object: Phrase = ()   # the object of `prep`, on the verb or on its object
     blocks: bool = False       # a `---` pattern: this sense is not an event
+    # how much of the parse the pattern pins down; kept, as the matcher asks for every pattern of every verb
+    specificity: int = field(init=False, compare=False, repr=False)
+    # the words the sentence must hold for the pattern to fit: (alternatives, stems among them) per word
+    words: tuple = field(init=False, compare=False, repr=False)
 
-    @property
-    def specificity(self) -> int:
-        return bool(self.particle) + len(self.before) + 2 * len(self.object) + bool(self.prep) + len(self.prep_object)
+    def __post_init__(self):
+        object.__setattr__(self, "specificity", bool(self.particle) + len(self.before) + 2 * len(self.object)
+                           + bool(self.prep) + len(self.prep_object))
+        alternatives = [frozenset((self.particle,))] * bool(self.particle) + [frozenset((self.prep,))] * bool(self.prep)
+        alternatives += [w for phrase in (self.before, self.object, self.prep_object) for w in phrase]
+        object.__setattr__(self, "words", tuple(required(w) for w in alternatives))
+
+
+@lru_cache(maxsize=None)  # the same synsets recur over thousands of patterns
+def required(alternatives: frozenset) -> tuple[frozenset, frozenset]:
+    """A word a pattern needs, as (its alternatives, those of five letters or more, which PETRARCH also writes as
+    stems that begin a word: see match._word_fits)."""
+    return alternatives, frozenset(w for w in alternatives if len(w) >= 5)
 
 
 def _rows(path: Path):
@@ -106,9 +120,13 @@ class Dictionary:
         self.words = {name: lexicon.words(name) for name in WORD_LISTS}
         self.words.update((k, frozenset(v)) for k, v in frames.items() if isinstance(v, list))
 
-    @property
+    @cached_property
     def triggers(self) -> frozenset:
         return frozenset(self.by_lemma)
+
+    @cached_property
+    def demonym_words(self) -> frozenset:
+        return frozenset(self.demonyms)
 
     def lookup(self, lemma: str, pos: str) -> list[Pattern]:
         if pos in ("PROPN",):

@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .dictionary import Dictionary, Pattern
+from spacy.attrs import LEMMA, LOWER
+
+from .dictionary import Dictionary, Pattern, required
 from .parties import QUANTITY_NOUNS, Parties, Party, faction, side
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -134,14 +136,74 @@ def fits(tok, slots, objects: Optional[list] = None) -> Optional[object]:
     return anchor
 
 
+def pattern_options(d: Dictionary, lemma: str, lower: str, pos: str, tag: str, obligation: bool = True) -> list[Pattern]:
+    """The patterns a token may match, by its lemma, form and part of speech (an AUX only as a reported obligation,
+    which the parse decides: `obligation`)."""
+    options = []
+    if pos in ("VERB", "NOUN", "PROPN"):
+        options = d.lookup(lemma, "NOUN" if pos in ("NOUN", "PROPN") else "VERB")
+    if pos == "AUX" and obligation:
+        options = d.lookup(lemma, "AUX")
+    if pos in ("ADJ", "VERB"):  # "was encouraging" is tagged either way
+        options = options + [p for p in d.lookup(lower, "ADJ") + d.lookup(lemma, "ADJ")
+                             if pos == "ADJ" or tag in ("VBG", "VBN")]
+    return options
+
+
+def pattern_words(options: list[Pattern]) -> tuple:
+    """What a sentence must hold for a token with these pattern options to become a candidate (see `_match`): one
+    tuple per pattern that could fit, of the words it needs (dictionary.required: each to be found in the sentence);
+    () among them when some pattern needs nothing more. PETRARCH patterns that block a sense give no candidate, and a
+    PETRARCH verb's bare default counts only where Detente has no pattern of its own for the word."""
+    own = any(p.origin == "detente" for p in options)
+    out = []
+    for p in options:
+        if p.slots is None:
+            out.append((required(frozenset(p.needs)),) if p.needs else ())
+        elif p.slots.blocks:
+            continue
+        elif not p.slots.specificity:
+            if not own:
+                out.append(())
+        else:
+            out.append(p.slots.words)
+    if () in out:
+        return ((),)
+    return tuple(dict.fromkeys(out))
+
+
+def sentence_words(lowers: set, lemmas: set) -> tuple[set, set]:
+    """(every lemma and form, every start of five letters or more of a form): what `dictionary.required` words are
+    looked for in."""
+    return lowers | lemmas, {w[:k] for w in lowers for k in range(5, len(w) + 1)}
+
+
+def holds(words: tuple, present: set, starts: set) -> bool:
+    """The sentence has every word a pattern needs."""
+    for alternatives, stems in words:
+        if alternatives.isdisjoint(present) and (not stems or stems.isdisjoint(starts)):
+            return False
+    return True
+
+
 class Matcher:
     def __init__(self, dictionary: Dictionary):
         self.d = dictionary
         self.w = dictionary.words
+        self._kinds: dict[tuple, tuple] = {}
+        self._present: set = set()
+        self._starts: set = set()
+        self._tried_here: dict = {}
 
     # -- triggers --------------------------------------------------------------------------------------
     def candidates(self, sdoc, parties: Parties) -> list[Candidate]:
         found: list[Candidate] = []
+        # the sentence's words, for passing over PETRARCH patterns whose words it lacks before `fits` walks the parse
+        strings = sdoc.vocab.strings
+        rows = sdoc.to_array([LOWER, LEMMA])
+        self._present, self._starts = sentence_words({strings[v] for v in set(rows[:, 0].tolist())},
+                                                     {strings[v].lower() for v in set(rows[:, 1].tolist()) if v})
+        self._tried_here = {}
         for tok in sdoc:
             c = self._match(tok)
             if c is not None:
@@ -161,19 +223,53 @@ class Matcher:
             self._roles(c, parties)
         return found
 
+    def _options(self, lemma: str, lower: str, pos: str, tag: str, obligation: bool) -> tuple:
+        """(patterns in the order they are tried, whether Detente has its own, whether any has PETRARCH slots, and
+        the PETRARCH patterns that need words by their first such word, as positions in that order) for a kind of
+        token, worked out once."""
+        key = (lemma, lower, pos, tag, obligation)
+        found = self._kinds.get(key)
+        if found is None:
+            options = pattern_options(self.d, lemma, lower, pos, tag, obligation=obligation)
+            ordered = tuple(sorted(options, key=lambda p: (p.origin != "detente", not p.needs)))
+            always, by_word, by_stem = [], {}, {}
+            for k, p in enumerate(ordered):
+                if p.slots is None or not p.slots.specificity:
+                    always.append(k)
+                    continue
+                words, stems = p.slots.words[0]
+                for w in words:
+                    by_word.setdefault(w, []).append(k)
+                for w in stems:
+                    by_stem.setdefault(w, []).append(k)
+            found = self._kinds[key] = (ordered, any(p.origin == "detente" for p in options),
+                                        any(p.slots is not None for p in options), (frozenset(always), by_word, by_stem))
+        return found
+
+    def _tried(self, key: tuple, ordered: tuple, index: tuple) -> list:
+        """The patterns of a kind of token that the sentence's words allow (every other needs a word the sentence
+        lacks, so `fits` would refuse it), in their order; once per kind and sentence."""
+        tried = self._tried_here.get(key)
+        if tried is None:
+            always, by_word, by_stem = index
+            found = set(always)
+            if by_word or by_stem:
+                words = self._present if len(self._present) < len(by_word) else by_word.keys() & self._present
+                found.update(k for w in words for k in by_word.get(w, ()))
+                if by_stem:
+                    found.update(k for w in self._starts for k in by_stem.get(w, ()))
+            tried = self._tried_here[key] = [ordered[k] for k in sorted(found) if k in always
+                                             or holds(ordered[k].slots.words, self._present, self._starts)]
+        return tried
+
     def _match(self, tok) -> Optional[Candidate]:
         lemma, pos = tok.lemma_.lower(), tok.pos_
-        options = []
-        if pos in ("VERB", "NOUN", "PROPN"):
-            options = self.d.lookup(lemma, "NOUN" if pos in ("NOUN", "PROPN") else "VERB")
-        if pos == "AUX" and self._reported_obligation(tok):
-            options = self.d.lookup(lemma, "AUX")
-        if pos in ("ADJ", "VERB"):  # "was encouraging" is tagged either way
-            options = options + [p for p in self.d.lookup(tok.lower_, "ADJ") + self.d.lookup(lemma, "ADJ")
-                                 if pos == "ADJ" or tok.tag_ in ("VBG", "VBN")]
-        own = any(p.origin == "detente" for p in options)
-        objects = _objects(tok) if any(p.slots is not None for p in options) else []  # once for all of the verb's patterns
-        for p in sorted(options, key=lambda p: (p.origin != "detente", not p.needs)):
+        obligation = pos == "AUX" and self._reported_obligation(tok)
+        ordered, own, slotted, index = self._options(lemma, tok.lower_, pos, tok.tag_, obligation)
+        if not ordered:
+            return None
+        objects = _objects(tok) if slotted else []  # once for all of the verb's patterns
+        for p in self._tried((lemma, tok.lower_, pos, tok.tag_, obligation), ordered, index):
             if p.slots is not None:
                 if tok.dep_ in ("amod", "compound", "nmod"):
                     continue  # "the defeated party": a participle describing a noun tells no act

