@@ -4,7 +4,7 @@
 
 Reads `Phoenix.Countries.actors.txt`, `Phoenix.International.actors.txt`, `Phoenix.MilNonState.actors.txt` and
 `Phoenix.agents.txt` (openeventdata/petrarch2, MIT) from the shared reference folder and writes
-`data/phoenix/{people,roles,organisations,places,agents}.csv` plus `LICENSE-petrarch2.txt`. The output is
+`data/phoenix/{people,roles,organisations,places,state_names,agents}.csv` plus `LICENSE-petrarch2.txt`. The output is
 sorted, so the same input always gives the same files. The loader (`kb.py`) merges these tables under the
 project's own; see SOURCES.md for the conventions.
 """
@@ -35,7 +35,7 @@ SECTOR_MAP = {"MNC": "BUS", "IMG": "REB", "INS": "REB", "SEP": "REB", "NGM": "NG
               "SET": "CVL", "MOD": "GOV"}
 # IGO codes of Phoenix -> the project's organisation ids
 IGO_PARENT = {"UNO": "UN", "EEC": "EU", "EUR": "EU", "NAT": "NATO", "WST": None}
-CODE_COUNTRY = {"USR": "SUN", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "YUG": "YUG", "KOS": "XKX"}
+CODE_COUNTRY = {"USR": "SUN", "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "YUG": "YUG", "KOS": "XKX", "ANG": "AGO"}
 
 ORG_WORDS = {"ministry", "ministries", "party", "council", "army", "forces", "force", "front", "movement", "union",
              "committee", "court", "assembly", "agency", "service", "office", "department", "government", "bank",
@@ -144,7 +144,7 @@ def display(phrase: str, acronyms: bool = False) -> str:
         if i > 0 and lw in LOWER_PARTICLES:
             out.append(lw)
         elif "." in w and len(w) <= 8 or acronyms and w.isalpha() and len(w) <= 5 and lw not in NOT_ACRONYMS \
-                and not re.search(r"[aeiou]", lw[1:-1] if len(lw) > 3 else "") :
+                and lw not in ORG_WORDS and not re.search(r"[aeiou]", lw[1:-1] if len(lw) > 3 else "") :
             out.append(w.upper())
         elif i > 0 and lw in LOWER_PARTICLES:
             out.append(lw)
@@ -224,10 +224,83 @@ def person_name(e: dict) -> list[str]:
     return ws
 
 
+def state_words(states: list[dict]) -> dict[str, str]:
+    """Lower-case names, aliases and demonyms of the project's states -> ISO3 ("angola", "angolan" -> AGO)."""
+    out: dict[str, str] = {}
+    for r in states:
+        for x in [r["name"]] + [a for a in (r["aliases"] + "|" + r["demonyms"]).split("|") if a]:
+            k = " ".join(re.findall(r"[a-z]+", x.lower()))
+            if k and k != "the":
+                out.setdefault(re.sub(r"^the ", "", k), r["iso3"])
+    return out
+
+
+def country_in_name(names: list[str], lexicon: dict[str, str]) -> str | None:
+    """The one state that an organisation's names name ("National Union for the Total Independence of Angola",
+    "Rwandan Patriotic Front"), or None when they name none or several. A state after "in" names where a
+    branch works, not the group."""
+    found = set()
+    for name in names:
+        toks = re.findall(r"[a-z]+", name.lower())
+        i = 0
+        while i < len(toks):
+            for n in range(min(4, len(toks) - i), 0, -1):
+                iso = lexicon.get(" ".join(toks[i:i + n]))
+                if iso:
+                    if not (i and toks[i - 1] == "in"):     # "Al-Qaeda in Iraq" is a branch, not the group
+                        found.add(iso)
+                    i += n - 1
+                    break
+            i += 1
+    return found.pop() if len(found) == 1 else None
+
+
+def split_parenthesis(phrase: str) -> tuple[str, str]:
+    """'LIBERATION_TIGERS_OF_TAMIL_EELAM_(LTTE)_' -> ('LIBERATION_TIGERS_OF_TAMIL_EELAM', 'LTTE'): the name and
+    what the trailing brackets hold (an acronym or a country), '' when there are none."""
+    m = re.match(r"^(.*?)[_\s]*\(([^()]*)\)[_\s]*$", phrase)
+    if not m or not words(m.group(1)):
+        return phrase, ""
+    return m.group(1), " ".join(words(m.group(2)))
+
+
+def state_names(e: dict, iso: str, own: set[str], capitals: set[str], common: set[str],
+                state_vocab: set[str]) -> list[str]:
+    """Other names of a state from its own block of the country file: the synonyms listed before its capital
+    ("KAMPUCHEA", "ZAIRE", "DAHOMEY", "CEYLONESE"); after the capital come its cities and provinces. A block
+    whose head is not one of the state's names (a territory filed under its state: "AMERICAN_SAMOA") or that
+    never lists the capital gives none. Nicknames made of ordinary English words ("COCKPIT_OF_EUROPE") and the
+    tail word of a longer name ("ZEALAND") are left out."""
+    from detente.annotate.actors.kb import name_key
+    if name_key(" ".join(words(e["name"]))) not in own:
+        return []
+    out = []
+    for syn in [e["name"]] + e["synonyms"]:
+        ws = words(syn)
+        key = name_key(" ".join(ws))
+        if key in capitals:
+            return out
+        lw = [w.lower().strip(".,'") for w in ws]
+        if not ws or any(ch.isdigit() for ch in syn) or "(" in syn or syn.startswith("'") or not syn.isascii():
+            continue
+        if len(ws) == 1 and (lw[0] in common or len(lw[0]) < 4 or any(o.endswith(" " + lw[0]) for o in own)):
+            continue
+        if any(w in common and w not in state_vocab for w in lw):
+            continue
+        out.append(display(" ".join(ws)))
+    return []        # the capital never came: no way to tell names from places
+
+
 def build() -> dict[str, list[list[str]]]:
     states = list(csv.DictReader(io.StringIO((Path(__file__).parent / "data" / "states.csv").read_text("utf-8"))))
     isos = {r["iso3"] for r in states}
     common = common_words()
+    lexicon = state_words(states)
+    state_vocab = {w for k in lexicon for w in k.split()}
+    from detente.annotate.actors.kb import name_key as _key
+    own_names = {r["iso3"]: {_key(x) for x in [r["name"]] + r["aliases"].split("|") if x} for r in states}
+    capitals = {r["iso3"]: {_key(x) for x in r["capitals"].split("|") if x} for r in states}
+    variants: dict[str, list] = {}
     people: dict[str, list] = {}
     roles: list[list] = []
     orgs: dict[str, list] = {}
@@ -241,6 +314,9 @@ def build() -> dict[str, list[list[str]]]:
             (last_country, last_sector, _), *_ = parsed[-1]
             if last_country and last_sector is None and fname.startswith("Phoenix.Countries"):
                 iso = last_country
+                for name in state_names(e, iso, own_names.get(iso, set()), capitals.get(iso, set()), common,
+                                        state_vocab):
+                    variants.setdefault(name.lower(), [name, iso, src])
                 for syn in [e["name"]] + e["synonyms"]:
                     ws = words(syn)
                     if ws and not any(ch.isdigit() for ch in syn) and not (len(ws) == 1 and ws[0].lower() in common):
@@ -292,8 +368,9 @@ def build() -> dict[str, list[list[str]]]:
             (c, sec, igo) = (undated[-1] if undated else max(parsed, key=lambda p: p[1] or ""))[0]
             if sec is None:
                 continue
-            name = display(e["name"], acronyms=True)
-            ws = words(e["name"])
+            base, bracket = split_parenthesis(e["name"])
+            name = display(base, acronyms=True)
+            ws = words(base)
             if len(ws) == 1 and (ws[0].lower() in common or len(ws[0]) < 3) or not any(
                     re.fullmatch(r"[A-Za-z'.-]{3,}", w) and w.lower() not in MONTHS for w in ws):
                 continue
@@ -303,13 +380,24 @@ def build() -> dict[str, list[list[str]]]:
             if not oid or oid in orgs:
                 continue
             aliases = []
+            bracketed = [bracket] if bracket else []
             for syn in e["synonyms"]:
+                syn, b = split_parenthesis(syn)
+                bracketed += [b] if b else []
                 sw = words(syn)
                 if not sw or (len(sw) == 1 and (sw[0].lower() in common or len(sw[0]) < 3)):
                     continue
                 a = display(syn, acronyms=True)
                 if a != name and a not in aliases:
                     aliases.append(a)
+            for b in bracketed:
+                # "(LTTE)" is the acronym, also a name; "(ARGENTINA)" says where the group is
+                if re.fullmatch(r"[A-Za-z][A-Za-z.\-]{1,9}", b) and b.replace(".", "").replace("-", "").isupper() \
+                        and not lexicon.get(b.lower()) and b.upper() not in aliases and b.upper() != name:
+                    aliases.append(b.upper())
+            if sec != "IGO" and not c:
+                # a regional code ("SEAREB", "KKLREB"): the state the names name, if exactly one
+                c = country_in_name([base] + e["synonyms"] + bracketed, lexicon)
             org = igo if sec == "IGO" else ""
             orgs[oid] = [oid, name, "|".join(aliases), sec, "" if sec == "IGO" else (c or ""), org or "",
                          "", src, ""]
@@ -324,6 +412,7 @@ def build() -> dict[str, list[list[str]]]:
         "roles": sorted(map(list, {tuple(r) for r in roles})),
         "organisations": sorted(orgs.values()),
         "places": sorted(places.values(), key=lambda r: (r[1], r[0])),
+        "state_names": sorted([r + [name_key(r[0])] for r in variants.values()], key=lambda r: (r[1], r[0])),
         "agents": read_agents(),
     }
 
@@ -429,6 +518,7 @@ HEADERS = {
               "source"],
     "organisations": ["actor_id", "name", "aliases", "sector", "country", "org", "note", "source", "governs", "keys"],
     "places": ["name", "country", "source", "key"],
+    "state_names": ["name", "country", "source", "key"],
     "agents": ["noun", "plurals", "sector", "code", "source"],
 }
 

@@ -219,6 +219,7 @@ class KnowledgeBase:
         self._titles: dict[tuple[str, str], list[Role]] = defaultdict(list)  # (country, name_key(title))
         self.places: dict[str, str] = {}                           # name_key -> ISO3 (Phoenix cities, variants)
         self.agents: dict[str, Agent] = {}                         # plain(noun), singular and plural -> agent
+        self.peoples: dict[str, str] = {}                          # plain(people word) -> ISO3 (peoples.csv)
         self.max_agent_len = 1
         self.max_key_len = 1
 
@@ -233,6 +234,7 @@ class KnowledgeBase:
         kb._load_people()
         kb._load_agents("agents.csv")
         kb._load_phoenix()
+        kb._load_peoples()
         return kb
 
     def _add(self, surface: str, entry: Entry, key: Optional[str] = None) -> None:
@@ -385,11 +387,24 @@ class KnowledgeBase:
             for a, k in pairs:
                 taken.add(k)
                 self._add(a, Entry(o.actor_id, "org", "alias"), k)
+        for r in _rows("phoenix/state_names.csv"):
+            # other names of a state ("Zaire", "Dahomey", "Ceylonese"): names of the state itself, unless taken
+            k = r["key"]
+            if k and k not in taken and r["country"] in self.states:
+                taken.add(k)
+                self._add(r["name"], Entry(r["country"], "state", "alias"), k)
         for r in _rows("phoenix/places.csv"):
             k = r["key"]
             if k and k not in self.names and r["country"] in self.states:
                 self.places.setdefault(k, r["country"])
         self._load_agents("phoenix/agents.csv")
+
+    def _load_peoples(self) -> None:
+        """Peoples whose movements act in one state ("Karen" -> MMR): the country of "Karen guerrillas"."""
+        for r in _rows("peoples.csv"):
+            if r["country"] in self.states:
+                for form in _split(r["forms"]):
+                    self.peoples.setdefault(plain(form), r["country"])
 
     def _surnames_of(self, p: Person) -> list[str]:
         if p.phoenix:

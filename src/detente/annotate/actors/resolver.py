@@ -91,6 +91,10 @@ _BODY_WORDS = re.compile(r"\b(ministry|department|office|embassy|parliament|gove
                          r"mission|legislature|assembly)\b")
 # sectors of an office: a person whose office of this kind has ended is ELI (former official)
 OFFICE_SECTORS = {"GOV", "MIL", "DIP", "LEG", "JUD", "COP", "SPY", "IGO"}
+# posts that only a state gives: an unknown holder with no country word takes the country of the sentence
+STATE_POSTS = {"GOV", "MIL", "DIP", "LEG", "JUD", "COP", "SPY"}
+# words before a place that say something is, lives or acts there ("in South Africa", "based in Lagos")
+_LOCATED = re.compile(r"\b(?:in|inside|across|throughout|within)\s+((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,3})")
 # capitalised words that open sentences and names of things, never a one-word personal name
 COMMON_WORDS = lexicon.words("common_words")
 # words that open a noun phrase without naming anyone: "two Chinese warplanes", "dozens of Slovak soldiers"
@@ -161,12 +165,15 @@ class ActorResolver:
             exact = self._exact(bare, d, context)
             if exact and not former:
                 return exact
-        m = re.match(r"^(.+?)\s+(administration|government|cabinet|team)$", bare, re.I)
+        m = re.match(r"^(.+?)\s+(administration|government|cabinet|team|regime)$", bare, re.I)
         if m:
             head = self._exact(m.group(1), d, context) or self._surname(m.group(1), d, context)
             if head and head.actor.kind == "person" and head.actor.country:
                 return self._state_level(head.actor.country, "GOV", f"{m.group(2).lower()} of {head.actor.name}",
                                          "description", f"the government led by {head.actor.name}")
+            party = self._party_government(m.group(1), m.group(2), d)
+            if party is not None:
+                return party
         return (self._title_name(bare, d, context, former)
                 or self._surname(bare, d, context)
                 or self._description(bare, d, context, former)
@@ -250,6 +257,20 @@ class ActorResolver:
             return None
         name = " ".join(name_toks)
         title_text = " ".join(prefix)
+        known = self._exact(name, d, None)
+        if known is not None and known.actor.kind != "person":
+            # "rebel Kurdistan Workers' Party": a word of description before an organisation's or state's name
+            actor, why = known.actor, f"'{title_text}' before the name of {known.actor.name}"
+            if actor.kind == "org" and actor.sector == "PTY" and title.sector == "OPP":
+                # "Britain's opposition Labour Party": the words say where the party stands at the date
+                actor, why = replace(actor, sector="OPP"), why + f"; sector OPP from '{title.words}'"
+            return Resolution(actor, "description", why)
+        office = title.office
+        if office and office[1] == "IGO" and not title.org:
+            office = None       # "Police Chief", "army head": no organisation, so no IGO office
+        sector = (office[1] if office else None) or title.sector
+        if office and title.sector and office[1] == "GOV" and title.sector not in ("GOV", "CVL"):
+            sector = title.sector       # "Police Minister" stays GOV; "Police Chief" is COP
         why = []
         if title.countries:
             country = title.countries[0]
@@ -258,16 +279,20 @@ class ActorResolver:
             country = self._office_country(title.words)
             if country:
                 why.append(f"country {country} from the office '{title.words}'")
-            else:
-                country = None if title.org else self._context_country(context)
+            elif title.org:
+                country = None
+            elif sector in STATE_POSTS:
+                # a post of a state ("Police Chief", "Interior Minister"): the state the sentence is about
+                country = self._context_country(context)
                 if country:
                     why.append(f"country {country} from the context sentence")
-        office = title.office
-        if office and office[1] == "IGO" and not title.org:
-            office = None       # "Police Chief", "army head": no organisation, so no IGO office
-        sector = (office[1] if office else None) or title.sector
-        if office and title.sector and office[1] == "GOV" and title.sector not in ("GOV", "CVL"):
-            sector = title.sector       # "Police Minister" stays GOV; "Police Chief" is COP
+            else:
+                # a title no state gives ("Archbishop", "Professor"): the sentence must place the person in a
+                # state ("... in South Africa"); a state the sentence only acts on ("sanctions against
+                # Nigeria") is not the person's
+                country = self._located_country(context)
+                if country:
+                    why.append(f"country {country} where the context sentence places the person")
         if former and sector in ("GOV", "MIL", "DIP", "LEG", "JUD", "COP", "SPY"):
             sector = "ELI"
         if sector:
@@ -450,10 +475,43 @@ class ActorResolver:
             if not m or m.end() >= len(phrase):
                 break
             phrase = phrase[m.end():]
+        ruled = re.match(r"^(.+?)[\s-](?:ruled|controlled|governed|run|held|dominated)\s+(.+)$", phrase, re.I)
+        if ruled and (state := self._country_of(ruled.group(2))):
+            # "Taliban-ruled Afghanistan": the state, whoever rules it
+            return self._state_level(state, None, None, "description",
+                                     f"the state '{ruled.group(2)}' under '{ruled.group(1)}'")
         countries, rest = self._strip_countries(phrase)
         if not countries:
-            return None
+            return self._people_compose(phrase)
+        minority = self._minority(phrase, countries, context)
+        where = re.match(r"^(.+?)\s+(?:of|in|from|living in|based in|operating in)\s+(?:the\s+)?"
+                         r"(?:(?:north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+)?(.+)$",
+                         phrase, re.I)
         agent = self._agent_in(rest)
+        if where and not minority:
+            head_countries, head_rest = self._strip_countries(where.group(1))
+            place = self._country_of(where.group(2)) or (self._strip_countries(where.group(2))[0] or [None])[0]
+            based = re.search(r"(?i)\b(?:based|operating) in\b", phrase)
+            if place and not head_countries and based:
+                # "a terror group based in Trinidad"; "the Red Cross operating in Iraq" stays the organisation
+                head = self._exact(where.group(1), d, None) or self._exact(_DET.sub("", where.group(1)), d, None)
+                if head is not None and head.actor.kind == "org":
+                    return Resolution(head.actor, "description", f"the organisation '{where.group(1)}' in {place}")
+                head_agent = self._agent_in(where.group(1))
+                if head is None and (head_agent is None or head_agent[1].sector != "IGO"):
+                    return self._state_level(place, head_agent[1].sector if head_agent else None, None, "description",
+                                             f"composed: country {place} from '{where.group(2)}', where the "
+                                             f"'{where.group(1)}' is based")
+            if place and head_countries and place not in head_countries and agent is None:
+                # "the Albanians of southern Serbia": a people named by the state it lives in
+                return self._state_level(place, None, None, "description",
+                                         f"composed: country {place} from '{where.group(2)}', where the "
+                                         f"'{where.group(1)}' live")
+        if minority:
+            note = (f"composed: '{phrase}' is a minority; country {minority} from the context sentence, "
+                    f"not {'/'.join(countries)}")
+            return self._state_level(minority, agent[1].sector if agent and agent[1].sector != "IGO" else None,
+                                     None, "description", note)
         if agent is None:
             left = [w for w in rest.split() if w.lower() not in _STOP_COMPOSE]
             if (len(left) == 1 and left[0][:1].isupper() and left[0].endswith("s")) or (not left and len(countries) > 1):
@@ -475,6 +533,61 @@ class ActorResolver:
             res.note += "; also " + ", ".join(countries[1:])
             res.also = tuple(self._state_level(c, sector, None, "description", "").actor for c in countries[1:])
         return res
+
+    def _party_government(self, head: str, noun: str, d: Optional[str]) -> Optional[Resolution]:
+        """"the Sandinista government", "the Taliban regime": the state whose government the party or movement
+        formed, with sector GOV. The head is the organisation's name or its adjective (the name less a plural
+        "s"); an intergovernmental body or an organisation with no country gives nothing."""
+        if noun.lower() == "team":
+            return None
+        for form in (head, head + "s", re.sub(r"(?i)^the\s+", "", head) + "s"):
+            for e in self._dedupe(self.kb.lookup(form)):
+                if e.table != "org":
+                    continue
+                o = self.kb.orgs[e.actor_id]
+                if o.country and o.sector in ("PTY", "REB", "OPP", "GOV"):
+                    return self._state_level(o.country, "GOV", f"{noun.lower()}", "description",
+                                             f"the {noun.lower()} formed by {o.name} ({o.country})")
+        return None
+
+    def _people_compose(self, phrase: str) -> Optional[Resolution]:
+        """A people whose movements act in one state, then a non-state agent noun: "Karen guerrillas" are
+        rebels of Myanmar (peoples.csv). The agent must follow the people's word directly, so "Karen Smith" or
+        "Tamil Nadu police" compose nothing."""
+        toks = phrase.split()
+        low = [plain(w) for w in toks]
+        for i, tok in enumerate(toks):
+            if not tok[:1].isupper():
+                continue
+            for n in (2, 1):
+                word = " ".join(low[i:i + n])
+                iso = self.kb.peoples.get(word) if i + n < len(toks) else None
+                if not iso:
+                    continue
+                after = low[i + n:]
+                for m in range(min(self.kb.max_agent_len, len(after)), 0, -1):
+                    a = self.kb.agents.get(" ".join(after[:m]))
+                    if a is None:
+                        continue
+                    if a.sector in STATE_POSTS or a.sector == "IGO":
+                        return None     # "Tamil police": a state's post needs the state named
+                    note = (f"composed: country {iso} from the people '{' '.join(toks[i:i + n])}' (peoples.csv), "
+                            f"sector {a.sector} from '{' '.join(after[:m])}'")
+                    return self._state_level(iso, a.sector, None, "description", note)
+                return None
+        return None
+
+    def _minority(self, phrase: str, countries: list[str], context: Optional[str]) -> Optional[str]:
+        """The state an "ethnic <people>" phrase acts in: "ethnic Albanian guerrillas" in a sentence about
+        Macedonia are Macedonia's. The sentence's place ("in Macedonia") first, else its most named state, never
+        the people's own state; None when the sentence names no other state."""
+        if not re.match(r"(?i)^ethnic\s", phrase):
+            return None
+        own = set(countries)
+        located = self._located_country(context)
+        if located and located not in own:
+            return located
+        return self._context_country(context, exclude=own)
 
     def _organisation_group(self, t: str, d: Optional[str]) -> Optional[Resolution]:
         """An organisation named first, then who in it acts: "NATO peacekeeping troops", "the U.N. war crimes
@@ -745,11 +858,13 @@ class ActorResolver:
             return True
         return any(pat.search(p) for pat, *_ in OFFICES) or any(pat.search(p) for pat, _ in ROLE_WORDS)
 
-    def _context_country(self, context: Optional[str]) -> Optional[str]:
-        """The country a context sentence is about: the most named state (first named on a tie)."""
+    def _context_country(self, context: Optional[str], exclude: frozenset | set = frozenset()) -> Optional[str]:
+        """The country a context sentence is about: the most named state (first named on a tie), leaving out
+        the states in `exclude`."""
         if not context:
             return None
         countries, _ = self._strip_countries(re.sub(r"[\"“”,.;:()]", " ", context))
+        countries = [c for c in countries if c not in exclude]
         if not countries:
             return None
         toks = re.sub(r"[\"“”,.;:()]", " ", context).split()
@@ -758,13 +873,26 @@ class ActorResolver:
             for n in (3, 2, 1):
                 c = self._country_or_body(" ".join(toks[i:i + n])) if toks[i][:1].isupper() else None
                 if c:
-                    counts[c] = counts.get(c, 0) + 1
+                    if c not in exclude:
+                        counts[c] = counts.get(c, 0) + 1
                     break
         best = max(counts.values()) if counts else 0
         for c in countries:
             if counts.get(c, 0) == best:
                 return c
         return countries[0]
+
+    def _located_country(self, context: Optional[str]) -> Optional[str]:
+        """The one state a context sentence places things in ("... opened hearings in South Africa"), from
+        the places after "in", "across", "throughout"; None when it names none there, or several."""
+        if not context:
+            return None
+        found = []
+        for m in _LOCATED.finditer(context):
+            countries, _ = self._strip_countries(re.sub(r"[\"“”,.;:()]", " ", m.group(1)))
+            found.extend(countries[:1])
+        found = list(dict.fromkeys(found))
+        return found[0] if len(found) == 1 else None
 
     def _people_in(self, context: str) -> list[str]:
         toks = re.sub(r"[\"“”,.;:()]", " ", context).split()
