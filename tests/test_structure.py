@@ -124,6 +124,15 @@ TEXTS = {
     # 33. a threat of coercion at home is aimed at its own country's people
     "threat-home-ban": "President Alexander Lukashenko threatened to ban Belarusian opposition parties.",
     "march-for-demand": "Hundreds of Chileans assembled for a march in Santiago to protest the pension reform.",
+    # 34. a preposition the parser leaves without its object ("to five officers holed up ...")
+    "stranded-to": "Ecuador granted political asylum to three Venezuelan opposition leaders sheltering in its "
+                   "embassy in Caracas, the foreign ministry said on Monday.",
+    # 35. a pattern that names a place slot takes the country of the place ("opened an embassy in Hanoi")
+    "embassy-in-capital": "Chile opened an embassy in Hanoi on Monday.",
+    # 36. a PETRARCH2 reading dropped ("beat ... with" as a threat) leaves the verb's other readings standing
+    "beat-with-knowledge": "Indian border guards beat Bangladeshi farmers with the knowledge of their commanders, "
+                           "a rights group said.",
+    "capture-part": "Ukrainian troops captured part of a Russian stronghold near Bakhmut on Monday.",
 }
 
 
@@ -517,3 +526,15 @@ def test_a_place_is_in_the_state_it_was_in_on_the_day():
     events = [e for _m, _q, evs, _s in annotate_and_code(docs, workers=1) for e in evs if e.plover == "CONSULT"]
     where = {e.doc_id: (e.location or {}).get("country") for e in events}
     assert where == {"juba-1995": "SDN", "juba-2015": "SSD"}, where
+
+
+# -- 34-36. a stranded preposition's object, a place slot, a dropped PETRARCH2 reading -----------------------------
+
+@pytest.mark.parametrize("case_id, cameo, plover, source, target", [
+    ("stranded-to", "075", "AID", "ECU", "VEN"),          # asylum TO leaders the parser made a participle's subject
+    ("embassy-in-capital", "054", "SUPPORT", "CHL", "VNM"),  # an embassy IN Hanoi: with Vietnam
+    ("beat-with-knowledge", "18", "ASSAULT", "IND", "BGD"),  # a beating, whoever knew of it
+    ("capture-part", "19", "COERCE", "UKR", "RUS"),          # capturing part of a stronghold, not taking part
+])
+def test_targets_from_structure_the_parse_leaves_loose(coded, case_id, cameo, plover, source, target):
+    assert_coded(coded, case_id, cameo=cameo, plover=plover, source=source, target=target)

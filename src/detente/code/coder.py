@@ -244,6 +244,14 @@ class Coder:
         """A framing verb or noun ("agreed to", "demanded", "refused to", "threatened to") takes the event
         it embeds: one event, coded by the pair ("demand" + "meeting" = 106)."""
         for f in cands:
+            if not f.pattern.frame and f.pattern.origin == "petrarch" and f.needed is not None:
+                # "reiterated its demand that Israel ease restrictions": a dictionary verb whose object is a framing
+                # noun of our own, in the same sense, frames what the noun would
+                framed = next((p for p in self.d.lookup(f.needed.lemma_.lower(), "NOUN")
+                               if p.origin == "detente" and p.frame and p.cameo[:2] == f.cameo[:2]), None)
+                if framed is not None:
+                    f.pattern = replace(f.pattern, frame=framed.frame)
+        for f in cands:
             if not f.pattern.frame or f.absorbed:
                 continue
             # an obligation ("said China must drop barriers") frames the clause its modal sits in
@@ -281,6 +289,11 @@ class Coder:
                 f.cameo = "138"
                 continue
             if not inner:
+                if f.pattern.frame == "vow" and any(
+                        ch.dep_ == "xcomp" and any(n.dep_ == "neg" for n in ch.children) for ch in f.trigger.children):
+                    # "vowed not to return the Golan Heights", an act we have no pattern for: a refusal all the same
+                    f.cameo = "120"
+                    continue
                 if f.pattern.frame in ("intent", "intent_done") and f.pattern.trigger not in self.d.words["bare_intent"]:
                     f.drop = "intent verb without an event to intend"
                 if f.pattern.frame == "command" and any(_court(p.actor) for p in f.sources) and any(
@@ -334,7 +347,9 @@ class Coder:
                 # a threat of force or coercion at home ("threatened to ban Ugandan opposition candidates") is aimed
                 # at its own country's people; any other act embedded is aimed at another side
                 home = frame == "threat" and i.cameo[:2] in DOMESTIC_ROOTS
-                f.targets = [p for p in (i.targets or i.sources)
+                # a request is aimed at the one asked to act ("demand that Israel ease restrictions on X")
+                asked = (i.sources or i.targets) if frame == "request" else (i.targets or i.sources)
+                f.targets = [p for p in asked
                              if side(p.actor) not in {side(s.actor) for s in f.sources}
                              or (home and p.actor.actor_id not in {s.actor.actor_id for s in f.sources})]
 

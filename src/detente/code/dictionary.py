@@ -214,6 +214,8 @@ def petrarch_patterns(intent_code: dict[str, str], known: frozenset) -> list[Pat
         override = overrides.get((r["verb"].strip(), (r["object"] or "").strip(), (r["prep"] or "").strip()))
         if override is not None and override["action"].strip() == "block":
             code = "---"
+        if override is not None and override["action"].strip() == "drop":
+            continue  # this reading is wrong, the verb's other patterns stand
         if not code or (code != "---" and not code.isdigit()) or (r.get("more") or "").strip():
             continue
         if code != "---" and code not in known:

@@ -63,8 +63,28 @@ def is_media(actor) -> bool:
     return actor.sector == "MED"
 
 
+PLACE_SLOTS = frozenset({"in", "at"})
+# Material acts done to a place's people or property (aid, yielding, cuts, coercion, force): with no side named,
+# the country where they happen is their target (the `unnamed_targets` pass). Not meetings: "met in Geneva" is not
+# aimed at Switzerland.
+PLACE_TARGET_ROOTS = frozenset({"07", "08", "16", "17", "18", "19", "20"})
+
+
 def pobjs(prep) -> list:
-    return [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
+    found = [g for g in prep.children if g.dep_ in ("pobj", "pcomp")]
+    if found or prep.dep_ not in ("prep", "dative"):
+        return found
+    # "granted asylum to five officers holed up in a residence": the parser makes the noun the subject of the
+    # participle after it and leaves the preposition without an object; the noun right after it is its object
+    nxt = prep.doc[prep.i + 1] if prep.i + 1 < len(prep.doc) else None
+    if nxt is None:
+        return found
+    noun = nxt if nxt.pos_ in ("NOUN", "PROPN") else next(
+        (a for a in nxt.ancestors if a.left_edge.i == prep.i + 1 and a.pos_ in ("NOUN", "PROPN")), None)
+    if noun is not None and noun.left_edge.i == prep.i + 1 and noun.dep_ in ("nsubj", "nsubjpass") \
+            and noun.head.tag_ in ("VBN", "VBG", "VBD") and noun.head.head in (prep.head, prep) and noun.head.i > noun.i:
+        return [noun]
+    return found
 
 
 def clause_of(tok, max_hops: int = 8):
@@ -510,6 +530,10 @@ class Matcher:
                         if not found:  # "from servers on Chinese territory": one level deeper
                             found = [p for pp in o.children if pp.dep_ == "prep" and pp.lower_ in ("in", "of", "across", "throughout")
                                      for g in pobjs(pp) for p in parties.phrase(g)]
+                        if not found and role in PLACE_SLOTS and c.cameo[:2] not in PLACE_TARGET_ROOTS | {"14"}:
+                            # "opened an embassy in Hanoi": a pattern that names a place slot takes the country
+                            # of the place named there (acts of force find their place in the `unnamed_targets` pass)
+                            found = [p for p in parties.place(o) if side(p.actor) not in exclude]
                         out.extend(found)
         return out
 

@@ -90,6 +90,7 @@ class Parties:
         self.before = index.starting(lo, sentence.end)
         self.states = dict(index.states)
         self.text = annotation.doc.text or ""
+        self.day = annotation.doc.published
         # mention_at looks a token up among this sentence's mentions by offset, not by a scan
         order = sorted(range(len(self.mentions)), key=lambda k: self.mentions[k].span[0])
         self._by_start = [(k, self.mentions[k]) for k in order]
@@ -145,6 +146,16 @@ class Parties:
             if m.span[1] > a and (best is None or k < best[0]):
                 best = (k, m)
         return best[1] if best is not None else None
+
+    def place(self, tok) -> list[Party]:
+        """The state a place name stands in, as of the document's date ("in Hanoi": Vietnam), when the gazetteer
+        knows it."""
+        if tok.ent_type_ not in ("GPE", "LOC", "FAC") and tok.pos_ != "PROPN":
+            return []
+        from .places import entity_text, resolve_place
+        found = resolve_place(entity_text(tok), self.day)
+        country = found.get("country") if found else None
+        return [Party(self.state(country), "place", tok.i)] if country else []
 
     def state(self, iso3: str) -> Actor:
         if iso3 in self.states:

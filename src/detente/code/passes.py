@@ -14,7 +14,7 @@ from detente.types import Actor, Event, Sentence
 from .context import event_contexts
 from .dating import after_measure, background, context_day, date_event, is_historical, lasting, parse_day
 from .draft import FORCE_ROOTS, Codebook, DocumentState, Draft
-from .match import Candidate, is_passive, pobjs
+from .match import PLACE_TARGET_ROOTS, Candidate, is_passive, pobjs
 from .modality import aux_mode, travelled_to
 from .ontology import specialize
 from .parties import Parties, Party, faction, side
@@ -27,9 +27,6 @@ MIN_CONFIDENCE = 0.4
 MAX_SIDES = 6
 # "denied any involvement during a visit to Helsinki": where and when, not whom
 ADJUNCT_PLACES = frozenset({"during", "in", "at", "after", "before", "while", "amid", "ahead"})
-# Material acts done to a place's people or property (aid, yielding, cuts, coercion, force): with no side named,
-# the country where they happen is their target. Not meetings: "met in Geneva" is not aimed at Switzerland.
-PLACE_TARGET_ROOTS = frozenset({"07", "08", "16", "17", "18", "19", "20"})
 # Acts that may take place at home, and whom they are aimed at there: a protest at the government (no sector),
 # coercion and force at the people
 HOME_TARGET_SECTOR = {"14": None, "17": "CVL", "18": "CVL", "19": "CVL", "20": "CVL"}
