@@ -133,6 +133,16 @@ TEXTS = {
     "beat-with-knowledge": "Indian border guards beat Bangladeshi farmers with the knowledge of their commanders, "
                            "a rights group said.",
     "capture-part": "Ukrainian troops captured part of a Russian stronghold near Bakhmut on Monday.",
+    # 37. a dictionary verb on a framing noun frames its clause, aimed at the one asked
+    "reiterated-demand": "France reiterated its demand on Monday that Israel lift restrictions on Palestinian "
+                         "fishermen.",
+    # 38. a concession answers whoever made the demand
+    "bowed-to-demands": "Serbia bowed to demands from the European Union on Friday.",
+    # 39. an announced act held over the target until it complies is an ultimatum
+    "unless-ultimatum": "Turkey said on Monday it would close its airspace to Israeli aircraft unless Israel halted "
+                        "the offensive.",
+    # 40. a vow not to do what we have no pattern for is still a refusal
+    "vow-not-unknown": "Turkey vowed on Monday not to let Sweden into NATO.",
 }
 
 
@@ -538,3 +548,19 @@ def test_a_place_is_in_the_state_it_was_in_on_the_day():
 ])
 def test_targets_from_structure_the_parse_leaves_loose(coded, case_id, cameo, plover, source, target):
     assert_coded(coded, case_id, cameo=cameo, plover=plover, source=source, target=target)
+
+
+# -- 37-40. frames inherited, demands answered, ultimatums, refusals vowed ------------------------------------------
+
+@pytest.mark.parametrize("case_id, cameo, plover, source, target", [
+    ("reiterated-demand", "10", "REQUEST", "FRA", "ISR"),   # the one asked, not the one the asked act would help
+    ("bowed-to-demands", "08", "CONCEDE", "SRB", "EU"),     # demands FROM the EU
+    ("unless-ultimatum", "139", "THREATEN", "TUR", "ISR"),  # would close ... UNLESS
+    ("vow-not-unknown", "12", "REJECT", "TUR", "SWE"),      # vowed NOT to let ...
+])
+def test_frames_demands_and_conditions(coded, case_id, cameo, plover, source, target):
+    assert_coded(coded, case_id, cameo=cameo, plover=plover, source=source, target=target)
+
+
+def test_a_reiterated_demand_is_not_the_act_demanded(coded):
+    assert not find(events_of(coded, "reiterated-demand"), root="08"), produced(events_of(coded, "reiterated-demand"))

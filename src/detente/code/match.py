@@ -530,6 +530,11 @@ class Matcher:
                         if not found:  # "from servers on Chinese territory": one level deeper
                             found = [p for pp in o.children if pp.dep_ == "prep" and pp.lower_ in ("in", "of", "across", "throughout")
                                      for g in pobjs(pp) for p in parties.phrase(g)]
+                        if not found and o.lemma_.lower() in self.w["demand_nouns"]:
+                            # "conceded to demands from UNITA", "bowed to Turkey's demands": who made the demand
+                            found = [p for pp in o.children if pp.dep_ in ("prep", "agent") and pp.lower_ in ("from", "by")
+                                     for g in pobjs(pp) for p in parties.phrase(g)] + \
+                                    [p for g in o.children if g.dep_ == "poss" for p in parties.phrase(g)]
                         if not found and role in PLACE_SLOTS and c.cameo[:2] not in PLACE_TARGET_ROOTS | {"14"}:
                             # "opened an embassy in Hanoi": a pattern that names a place slot takes the country
                             # of the place named there (acts of force find their place in the `unnamed_targets` pass)

@@ -7,6 +7,8 @@ from detente.types import TimeExpr
 
 from .match import Candidate
 
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})  # "wo" of "won't"
+
 
 def _upwards(tok, limit: int = 3):
     """The trigger and the verbs it hangs from, stopping at a reporting verb: "said he will meet" is future,
@@ -59,7 +61,7 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
     shared = [tok.head] if tok.dep_ == "conj" and tok.tag_ == "VB" and not any(ch.dep_ == "aux" for ch in tok.children) else []
     for t in scope + shared:
         for ch in t.children:
-            if ch.dep_ == "aux" and ch.lower_ in ("will", "shall", "'ll", "wo"):
+            if ch.dep_ == "aux" and ch.lower_ in FUTURE_AUX:
                 return "future"
             # before the noun only: "the expected talks", not "drills, expected to be joined by ..."
             if ch.dep_ in ("amod", "compound") and ch.lemma_.lower() in words["future_words"] and ch.i < t.i:

@@ -15,7 +15,7 @@ from .context import event_contexts
 from .dating import after_measure, background, context_day, date_event, is_historical, lasting, parse_day
 from .draft import FORCE_ROOTS, Codebook, DocumentState, Draft
 from .match import PLACE_TARGET_ROOTS, Candidate, is_passive, pobjs
-from .modality import aux_mode, travelled_to
+from .modality import FUTURE_AUX, aux_mode, travelled_to
 from .ontology import specialize
 from .parties import Parties, Party, faction, side
 from .places import entity_text, locate, resolve_place
@@ -323,6 +323,10 @@ def mode(book: Codebook, doc: DocumentState, d: Draft) -> None:
         d.mode, d.code = None, specialize(book.frames["threat_code"], d.code) or "130"
     else:
         threatened = None
+    if d.mode in ("future", "hypothetical") and own_word and d.targets and _ultimatum(c.trigger):
+        # "will withdraw its force from Chad unless the president arranges a ceasefire": an act its own side holds
+        # over the target until it complies is an ultimatum, given now
+        d.mode, d.code = None, "139"
     if p.origin == "petrarch" and d.mode in ("future", "hypothetical", "negated") and not (d.mode == "future" and p.future):
         return d.end("a dictionary pattern knows the act, not how to code its being announced, feared or denied")
     if p.frame == "threat" and d.code[:2] == "13" and d.mode is None and _conditional(c, words, d.roots):
@@ -636,6 +640,15 @@ def _conditional(c, words: dict, roots) -> bool:
                for ch in t.children):
             return True
     return False
+
+
+def _ultimatum(tok) -> bool:
+    """The act is announced ("will", "would") and held over someone: a clause of the trigger, or of the verb it
+    completes, opens with "unless"."""
+    verbs = (tok, tok.head) if tok.dep_ in ("xcomp", "conj") else (tok,)
+    announced = any(ch.dep_ == "aux" and (ch.lower_ in FUTURE_AUX or ch.lower_ == "would") for t in verbs for ch in t.children)
+    return announced and any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
+                             for t in verbs for ch in t.children)
 
 
 def _habitual(tok) -> bool:
