@@ -143,6 +143,11 @@ TEXTS = {
                         "the offensive.",
     # 40. a vow not to do what we have no pattern for is still a refusal
     "vow-not-unknown": "Turkey vowed on Monday not to let Sweden into NATO.",
+    # 41. what a claim says is asserted, not established
+    "claim-content": "Britain repeated its claim that Russia attacked Ukrainian grain ports.",
+    # 42. the one warned, unnamed, is not whoever the warning's content mentions
+    "warned-unnamed": "Turkey warned Kurdish militias not to rely on American protection.",
+    "warned-named": "Turkey warned Greece not to rely on American protection.",
 }
 
 
@@ -564,3 +569,16 @@ def test_frames_demands_and_conditions(coded, case_id, cameo, plover, source, ta
 
 def test_a_reiterated_demand_is_not_the_act_demanded(coded):
     assert not find(events_of(coded, "reiterated-demand"), root="08"), produced(events_of(coded, "reiterated-demand"))
+
+
+# -- 41-42. claims and unnamed addressees ---------------------------------------------------------------------------
+
+def test_an_act_inside_a_claim_is_not_coded_as_done(coded):
+    assert not find(events_of(coded, "claim-content"), root="19", source="RUS", target="UKR"), \
+        produced(events_of(coded, "claim-content"))
+
+
+def test_the_content_of_a_warning_does_not_stand_for_the_one_warned(coded):
+    assert not find(events_of(coded, "warned-unnamed"), root="13", source="TUR", target="USA"), \
+        produced(events_of(coded, "warned-unnamed"))
+    assert_coded(coded, "warned-named", root="13", source="TUR", target="GRC")

@@ -386,6 +386,8 @@ class Matcher:
         # state's government ("the PKK demanded that the Turkish government ...")
         apart = frozenset(faction(p.actor) for p in c.sources) | frozenset(p.actor.actor_id for p in c.sources)
         for role in c.pattern.target:
+            if role == "content" and self._unnamed_addressee(c.trigger, parties):
+                break  # "warned Kurdish forces not to rely on US protection": the one warned, not the US
             found = [p for p in self.role(c, role, parties, apart if role == "content" else exclude)
                      if faction(p.actor) not in apart or role != "content"]
             if found:
@@ -541,6 +543,13 @@ class Matcher:
                             found = [p for p in parties.place(o) if side(p.actor) not in exclude]
                         out.extend(found)
         return out
+
+    def _unnamed_addressee(self, tok, parties: Parties) -> bool:
+        """An object-control verb ("warned X not to", "urged X to") whose addressee is a noun phrase we cannot
+        resolve: the content names what X should do, not who X is."""
+        if tok.lemma_.lower() not in self.w["object_control"] or not any(ch.dep_ in ("xcomp", "ccomp") for ch in tok.children):
+            return False
+        return any(ch.dep_ == "dobj" and ch.pos_ in ("NOUN", "PROPN") and not parties.phrase(ch) for ch in tok.children)
 
     def _reporters(self, pron, parties: Parties) -> list[Party]:
         """"The Netherlands and Australia said they held Russia responsible": "they" is every one who said it."""

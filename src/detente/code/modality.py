@@ -128,7 +128,7 @@ def _reported(t, words: dict) -> bool:
 
 
 def speculative(c: Candidate, words: dict) -> bool:
-    """An event someone fears, wants to prevent or wonders about is not an event."""
+    """An event someone fears, wants to prevent, wonders about or only claims is not an event."""
     # "was most likely fired by ...", "probably struck": a hedged act is an assessment, not a reported fact
     if any(ch.dep_ == "advmod" and ch.lower_ in words.get("hedge_words", ()) for ch in c.trigger.children):
         return True
@@ -139,6 +139,9 @@ def speculative(c: Candidate, words: dict) -> bool:
     for a in [c.trigger] + list(c.trigger.ancestors)[:5]:
         if a is not c.trigger and a.lemma_.lower() in words["speculation"]:
             return True
+        if a is not c.trigger and a.pos_ == "NOUN" and a.lemma_.lower() in words["claim_nouns"] and any(
+                ch.dep_ in ("acl", "ccomp") and (ch.i == c.trigger.i or ch.is_ancestor(c.trigger)) for ch in a.children):
+            return True  # "the UK claim that the OPCW backed its analysis": asserted by the UK, not established
         if a is not c.trigger and a.lemma_.lower() == "rule" and any(ch.dep_ == "prt" and ch.lower_ == "out" for ch in a.children):
             return True  # "could not rule out sending troops", "ruled out talks": a possibility weighed, not an act
         if a.dep_ == "advcl" and a.tag_ in ("VBZ", "VBP") and any(
