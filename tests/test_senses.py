@@ -1,0 +1,132 @@
+"""Event senses that real wire copy uses and the dictionary lacked (issue 7: recall on the PLOVER GSR development set):
+blocking roads and bridges as a protest, strengthening forces in a place, tightening or imposing a naval blockade,
+easing or shortening a curfew or a state of emergency, demobilising and laying down arms, cancelling a strike,
+denying a permit or visa, reneging on a commitment, and pressure on someone to act as a demand.
+
+Every sentence is run through the real annotate -> code stages of `detente run`
+(detente.pipeline.annotate_and_code) in one batch, as in tests/test_structure.py. The sentences are written for these
+tests: real states, groups and people, phrased the way a wire service would, read as published on one fixed day.
+"""
+from __future__ import annotations
+
+import pytest
+
+from detente.types import Document
+
+PUBLISHED = "2023-03-14"  # a Tuesday
+
+# {case id: text}
+TEXTS = {
+    # 14: obstructing passage as a protest (CAMEO 144)
+    "block-bridge": "Hundreds of Polish farmers blocked a bridge on the border with Germany on Monday.",
+    "block-highway": "Angry Kenyan truck drivers blocked the highway to Uganda for six hours on Friday.",
+    "block-transport": "Haitian gangs blocked transport into Port-au-Prince on Sunday.",
+    # 15: strengthening forces in a place (CAMEO 154)
+    "strengthen-forces": "Israel has strengthened its forces in southern Lebanon, the army said.",
+    # 19: a naval blockade imposed or tightened (CAMEO 191); announced by its own side, a threat (1381)
+    "tighten-blockade": "Israel tightened its naval blockade of Gaza on Monday.",
+    "impose-naval-blockade": "Saudi Arabia imposed a naval blockade on Yemen on Sunday.",
+    "announce-tighten-blockade": "NATO said on Monday it would tighten the naval blockade of Libya.",
+    # 08: easing a curfew or emergency rule (CAMEO 0813, 0814; RETREAT in the 2021 crosswalk), also at home
+    "shorten-curfew": "The Sudanese government shortened the nightly curfew in Khartoum by two hours on Sunday.",
+    "ease-emergency": "Peru eased emergency measures in Lima on Monday.",
+    "lift-emergency-home": "The Ethiopian government lifted the state of emergency in the Amhara region on Friday.",
+    # 08: demobilising fighters and laying down arms (CAMEO 0873)
+    "demobilize": "FARC rebels demobilized their fighters in southern Colombia on Monday.",
+    "lay-down-arms": "M23 rebels laid down their arms in eastern Congo on Tuesday.",
+    # 08: cancelling a strike eases dissent (CAMEO 082); calling one does not
+    "cancel-strike": "Bangladeshi opposition parties cancelled a nationwide strike on Sunday.",
+    "call-strike": "Bangladeshi opposition parties called a nationwide strike on Sunday.",
+    # 12: denying a permit or a visa, reneging on a commitment (CAMEO 120)
+    "deny-visa": "Russia denied a visa to the Polish foreign minister on Monday.",
+    "deny-permits": "Hungary denied landing permits to Russian airlines on Friday.",
+    "deny-that": "Moscow denied that it had requested a visa for the Polish foreign minister.",
+    "renege": "Iran reneged on its commitment to the United States to cap uranium enrichment.",
+    # 10: pressure on someone to act is a demand; the act pressed for is not done
+    "pressure-to": "The United States pressured Turkey to approve Sweden's bid to join NATO.",
+    "pressure-to-cancel": "Iranian authorities pressured bus drivers in Tehran to cancel their strike.",
+    # the senses need their words: sanctions on a military are no blockade, strengthening ties is no mobilisation
+    "sanctions-on-military": "The European Union imposed sanctions on Iran's military on Monday.",
+    "strengthen-ties": "India and Japan strengthened their defence ties on Monday.",
+}
+
+
+def side(actor) -> str | None:
+    """The side an actor stands for, as the coder compares parties: its state, else its organisation or id."""
+    return actor and (actor.country or actor.org or actor.actor_id)
+
+
+@pytest.fixture(scope="module")
+def coded() -> dict[str, list]:
+    """The events per case id: all texts in one batch through the annotate + code stages of a run."""
+    from detente.pipeline import annotate_and_code
+    docs = [Document(doc_id=case_id, source="test", text=text, published=PUBLISHED) for case_id, text in TEXTS.items()]
+    out: dict[str, list] = {d.doc_id: [] for d in docs}
+    for _mentions, _quotes, events, _stats in annotate_and_code(docs, workers=1):
+        for e in events:
+            out[e.doc_id].append(e)
+    return out
+
+
+def produced(events) -> list[tuple]:
+    return [(e.cameo, e.plover, side(e.source), side(e.target), e.aux_mode, e.trigger) for e in events]
+
+
+def find(events, *, cameo=None, plover=None, source=None, target="any") -> list:
+    """The events of this CAMEO prefix and type from this side (target "any": whatever the target, None: none)."""
+    return [e for e in events if (cameo is None or e.cameo.startswith(cameo)) and (plover is None or e.plover == plover)
+            and side(e.source) == source and (target == "any" or side(e.target) == target)]
+
+
+@pytest.mark.parametrize("case_id, cameo, plover, source, target", [
+    ("block-bridge", "144", "PROTEST", "POL", "any"),
+    ("block-highway", "144", "PROTEST", "KEN", "UGA"),       # the road leads TO Uganda
+    ("block-transport", "144", "PROTEST", "HTI", "any"),
+    ("strengthen-forces", "154", "MOBILIZE", "ISR", "LBN"),
+    ("tighten-blockade", "191", "COERCE", "ISR", "PSE"),
+    ("impose-naval-blockade", "191", "COERCE", "SAU", "YEM"),
+    ("announce-tighten-blockade", "1381", "THREATEN", "NATO", "LBY"),
+    ("shorten-curfew", "0813", "RETREAT", "SDN", "any"),
+    ("ease-emergency", "0814", "RETREAT", "PER", "any"),
+    ("lift-emergency-home", "0814", "RETREAT", "ETH", "any"),  # at home: no target needed
+    ("demobilize", "0873", "RETREAT", "COL", "any"),
+    ("lay-down-arms", "0873", "RETREAT", "COD", "any"),
+    ("cancel-strike", "082", "CONCEDE", "BGD", "any"),
+    ("deny-visa", "120", "REJECT", "RUS", "POL"),
+    ("deny-permits", "120", "REJECT", "HUN", "RUS"),
+    ("renege", "120", "REJECT", "IRN", "USA"),
+    ("pressure-to", "10", "REQUEST", "USA", "TUR"),
+])
+def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
+    events = coded[case_id]
+    assert find(events, cameo=cameo, plover=plover, source=source, target=target), \
+        f"{TEXTS[case_id]!r}: want {cameo} {plover} {source}->{target}, coded {produced(events)}"
+
+
+def test_announced_blockade_is_a_threat_not_a_blockade(coded):
+    events = coded["announce-tighten-blockade"]
+    assert not [e for e in events if e.cameo.startswith("19")], produced(events)
+
+
+def test_calling_a_strike_is_no_easing_of_dissent(coded):
+    events = coded["call-strike"]
+    assert not [e for e in events if e.cameo.startswith("08")], produced(events)
+
+
+def test_denying_a_claim_about_a_visa_is_still_a_denial(coded):
+    events = coded["deny-that"]
+    assert not [e for e in events if e.cameo.startswith("12")], produced(events)
+
+
+def test_a_strike_someone_is_pressed_to_cancel_is_not_cancelled(coded):
+    events = coded["pressure-to-cancel"]
+    assert not [e for e in events if e.cameo.startswith("08")], produced(events)
+
+
+@pytest.mark.parametrize("case_id, root", [
+    ("sanctions-on-military", "19"),   # sanctions on a military are no naval blockade
+    ("strengthen-ties", "15"),         # strengthening ties is no mobilisation
+])
+def test_sense_needs_its_words(coded, case_id, root):
+    events = coded[case_id]
+    assert not [e for e in events if e.cameo.startswith(root)], produced(events)
