@@ -148,6 +148,9 @@ TEXTS = {
     # 42. the one warned, unnamed, is not whoever the warning's content mentions
     "warned-unnamed": "Turkey warned Kurdish militias not to rely on American protection.",
     "warned-named": "Turkey warned Greece not to rely on American protection.",
+    # 43. a part of a programme: what kind of programme it is
+    "part-of-aid": "The European Union suspended part of its aid programme for Niger on Monday.",
+    "part-of-nuclear": "Iran suspended part of its nuclear programme on Monday.",
 }
 
 
@@ -582,3 +585,9 @@ def test_the_content_of_a_warning_does_not_stand_for_the_one_warned(coded):
     assert not find(events_of(coded, "warned-unnamed"), root="13", source="TUR", target="USA"), \
         produced(events_of(coded, "warned-unnamed"))
     assert_coded(coded, "warned-named", root="13", source="TUR", target="GRC")
+
+
+def test_part_of_a_programme_is_read_by_its_kind(coded):
+    assert_coded(coded, "part-of-aid", cameo="162", plover="SANCTION", source="EU", target="NER")
+    assert not find(events_of(coded, "part-of-nuclear"), root="16", source="IRN", target=None), \
+        produced(events_of(coded, "part-of-nuclear"))

@@ -331,7 +331,9 @@ class Matcher:
             if c.dep_ in ("prep", "agent") and c.lower_ not in ADJUNCT_NEEDS:
                 out.extend(pobjs(c))
             if c.dep_ in OBJECT_HOSTS and c.lemma_.lower() in QUANTITY_NOUNS:
-                out.extend(g for p in c.children if p.dep_ == "prep" for g in pobjs(p))
+                counted = [g for p in c.children if p.dep_ == "prep" for g in pobjs(p)]
+                # "suspended part of a military aid programme": the counted noun and what kind it is
+                out.extend(counted + [g for n in counted for g in n.children if g.dep_ == "compound"])
             if c.dep_ in ("dobj", "nsubjpass"):
                 out.extend(g for g in c.children if g.dep_ in ("compound", "amod"))
                 # "held eight hours of talks", "the first session of the dialogue"
