@@ -245,3 +245,28 @@ def test_event_cues_read_the_words_a_pattern_needs():
     assert not cue("The government gave a speech about the floods.")
     assert cue("The monitors accused both armies of violations.")  # a PETRARCH stem begins the word
     assert not cue("The minister said the talks went well.")
+
+
+def test_fast_lemmas_equal_the_stock_lemmatizer():
+    """FastLemmas (one rule lookup per distinct form, POS and morphology) gives every token the lemma the model's
+    own lemmatizer gives, the second time a form is seen as the first, and leaves a lemma the attribute rules set."""
+    import spacy
+    from spacy.attrs import LEMMA
+    from detente import settings
+    from detente.annotate import nlp
+    light = nlp.light()
+    assert "detente_lemmatizer" in light.pipe_names and "lemmatizer" not in light.pipe_names
+    stock = spacy.load(settings.SPACY_MODEL, exclude=["parser", "ner"])
+    stock.enable_pipe("senter")
+    texts = [TEXT, "The talks were held; talks are held. Protesters were protesting, and the protests grew.",
+             "He'd been better, she was the best; they're leaving. I'm gonna go."]
+    fast = light.get_pipe("detente_lemmatizer")
+    for _ in range(2):  # the second pass reads every lemma from the cache
+        for text, theirs in zip(texts, stock.pipe(texts)):
+            ours = light.make_doc(text)
+            for name, proc in light.pipeline:
+                if name == "detente_lemma_fixes":
+                    break
+                ours = proc(ours)
+            assert (ours.to_array([LEMMA]) == theirs.to_array([LEMMA])).all(), text
+        assert fast.cache

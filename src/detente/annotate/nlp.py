@@ -2,7 +2,7 @@
 
 One model serves three steps:
 - `light()`: tok2vec, tagger, senter, the attribute rules (`FastAttributes`, the model's attribute_ruler applied by
-  table lookup) and lemmatizer; no parser, no NER. It runs over every document and gives sentences, lemmas and
+  table lookup) and the lemmatizer (`FastLemmas`, its rules worked out once per distinct token); no parser, no NER. It runs over every document and gives sentences, lemmas and
   part-of-speech tags.
 - `entities(docs, ranges)`: the model's NER over chosen token ranges of light Docs (the annotate stage picks the
   sentences that need it), each range with a few tokens of its neighbours as context, written back into the Doc.
@@ -164,6 +164,45 @@ class FastAttributes:
         return values, mask
 
 
+class FastLemmas:
+    """The model's rule lemmatizer, with the same result for less work: its rules give a token's lemma from the
+    token's form, part of speech and morphology alone, so the lemma is worked out once per distinct (form, POS,
+    morphology) and kept, and written back as one array. The stock component makes a Token object and asks its
+    POS and morphology on every token, and caches only some of its answers. As in the stock component, a token
+    that already has a lemma (from the attribute rules) keeps it unless the lemmatizer overwrites. A token with
+    no POS, and a lemmatizer in another mode, go through the stock code."""
+
+    def __init__(self, lemmatizer):
+        self.lemmatizer = lemmatizer
+        self.cache: dict[tuple, int] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        lemmatizer = self.lemmatizer
+        if not len(doc) or lemmatizer.mode != "rule":
+            return lemmatizer(doc)
+        if not lemmatizer._validated:
+            lemmatizer._validate_tables()
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
+        lemmas = rows[:, 3].copy()
+        strings, overwrite, cache = doc.vocab.strings, lemmatizer.overwrite, self.cache
+        for i, key in enumerate(map(tuple, rows[:, :3].tolist())):
+            if not overwrite and lemmas[i] != 0:
+                continue
+            lemma = cache.get(key)
+            if lemma is None:
+                lemma = strings.add(lemmatizer.lemmatize(doc[i])[0])
+                if key[1]:  # no POS: the stock code warns on every such token
+                    cache[key] = lemma
+            lemmas[i] = lemma
+        doc.from_array([LEMMA], lemmas)
+        return doc
+
+
+@spacy.Language.factory("detente_lemmatizer")
+def _make_fast_lemmas(nlp, name):
+    return FastLemmas(nlp.get_pipe("lemmatizer"))
+
+
 def _has_op(spec: dict) -> bool:
     return "OP" in spec or any(isinstance(v, dict) and set(v) - {"IN", "NOT_IN", "REGEX"} for v in spec.values())
 
@@ -273,7 +312,9 @@ def light() -> "spacy.language.Language":
     nlp = spacy.load(SPACY_MODEL)
     nlp.add_pipe("detente_lemma_fixes", after="lemmatizer")
     nlp.add_pipe("detente_attributes", after="attribute_ruler")
-    for name in ("attribute_ruler", "parser", "ner"):  # the stock ruler stays loaded for FastAttributes' fallback
+    nlp.add_pipe("detente_lemmatizer", after="lemmatizer")
+    # the stock ruler and lemmatizer stay loaded: FastAttributes falls back on the ruler, FastLemmas calls the lemmatizer
+    for name in ("attribute_ruler", "lemmatizer", "parser", "ner"):
         nlp.disable_pipe(name)
     nlp.enable_pipe("senter")
     nlp.max_length = max(nlp.max_length, _max_length())
