@@ -151,6 +151,8 @@ TEXTS = {
     # 43. a part of a programme: what kind of programme it is
     "part-of-aid": "The European Union suspended part of its aid programme for Niger on Monday.",
     "part-of-nuclear": "Iran suspended part of its nuclear programme on Monday.",
+    # 44. an event noun that qualifies another ("a mediation effort") takes that noun's place in the clause
+    "mediation-effort": "Qatar launched a mediation effort on Saturday between Ethiopia and Eritrea.",
 }
 
 
@@ -591,3 +593,8 @@ def test_part_of_a_programme_is_read_by_its_kind(coded):
     assert_coded(coded, "part-of-aid", cameo="162", plover="SANCTION", source="EU", target="NER")
     assert not find(events_of(coded, "part-of-nuclear"), root="16", source="IRN", target=None), \
         produced(events_of(coded, "part-of-nuclear"))
+
+
+def test_an_event_noun_qualifying_another_takes_its_place_in_the_clause(coded):
+    assert_coded(coded, "mediation-effort", cameo="045", plover="CONSULT", source="QAT", target="ETH")
+    assert_coded(coded, "mediation-effort", cameo="045", plover="CONSULT", source="QAT", target="ERI")

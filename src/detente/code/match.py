@@ -515,10 +515,14 @@ class Matcher:
             # ("complained to the United Nations over two Israeli air raids")
             hosts.extend(o for h in list(hosts) for pr in h.children if pr.dep_ == "prep" and pr.lower_ in ("with", "to")
                          for o in pobjs(pr))
-        gov = self.governor(tok)
-        if gov is not None and tok.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.w["support_verbs"]:
+        head = tok
+        if tok.dep_ == "compound" and tok.head.pos_ == "NOUN":
+            head = tok.head  # "a mediation effort between X and Y": the phrase hangs from the noun it qualifies
+            hosts.append(head)
+        gov = self.governor(head)
+        if gov is not None and head.dep_ in ("dobj", "nsubjpass") and gov.lemma_.lower() in self.w["support_verbs"]:
             hosts.append(gov)  # "held exercises near Taiwan": the phrase hangs from the light verb
-        elif gov is not None and tok.dep_ == "nsubj" and gov.lemma_.lower() in self.w["occur_verbs"]:
+        elif gov is not None and head.dep_ == "nsubj" and gov.lemma_.lower() in self.w["occur_verbs"]:
             hosts.append(gov)  # "fighting erupted ... between X and Y", "talks took place between X and Y"
         for h in list(hosts[1:]):
             # "imposed travel bans and asset freezes on X", "struck dozens of targets across X"
@@ -570,6 +574,8 @@ class Matcher:
             return []
         subj = [ch for ch in tok.children if ch.dep_ in ("nsubj", "csubj")]
         if tok.pos_ in ("NOUN", "PROPN"):
+            if tok.dep_ == "compound" and tok.head.pos_ == "NOUN":
+                return self.subjects(tok.head, depth + 1)  # "launched a mediation effort": who launched the effort
             if tok.dep_ == "pobj" and tok.head.lower_ in ADJUNCT_PREPS and tok.head.head.pos_ in ("VERB", "AUX"):
                 return self.subjects(tok.head.head, depth + 1)
             if tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_.lower() in self.w["motion_verbs"]:
