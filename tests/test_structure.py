@@ -153,6 +153,9 @@ TEXTS = {
     "part-of-nuclear": "Iran suspended part of its nuclear programme on Monday.",
     # 44. an event noun that qualifies another ("a mediation effort") takes that noun's place in the clause
     "mediation-effort": "Qatar launched a mediation effort on Saturday between Ethiopia and Eritrea.",
+    # 45. an attack still to come, told by another side, is not that side's accusation
+    "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
+                      "Libya.",
 }
 
 
@@ -598,3 +601,8 @@ def test_part_of_a_programme_is_read_by_its_kind(coded):
 def test_an_event_noun_qualifying_another_takes_its_place_in_the_clause(coded):
     assert_coded(coded, "mediation-effort", cameo="045", plover="CONSULT", source="QAT", target="ETH")
     assert_coded(coded, "mediation-effort", cameo="045", plover="CONSULT", source="QAT", target="ERI")
+
+
+def test_an_act_still_to_come_told_by_another_side_is_no_accusation(coded):
+    events = events_of(coded, "told-future-act")
+    assert not [e for e in events if side(e.source) == "POL" and e.cameo[:2] in ("11", "13", "19")], produced(events)

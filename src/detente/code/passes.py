@@ -294,9 +294,11 @@ def speaker_attribution(book: Codebook, doc: DocumentState, d: Draft) -> None:
     # "warned of sanctions if Moscow attacks": an attack set as a condition is no attack reported
     condition = any(a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in book.words["hypothetical_marks"]
                                               for m in a.children) for a in [c.trigger, *c.trigger.ancestors])
+    # "will support a resolution that aims to impose a blockade": an act still to come is told, not charged
     if d.code[:2] in rule["roots"] and c.speaker is not None and not condition and (c.speaker_how == "quote" or (
             c.speaker_how == "reporting" and 0 <= c.speaker.i < c.trigger.i)) \
-            and sources and side(c.speaker.actor) != side(sources[0].actor):
+            and sources and side(c.speaker.actor) != side(sources[0].actor) \
+            and aux_mode(c, book.words, d.roots) not in ("future", "hypothetical"):
         d.code = specialize(book.frames[rule["frame"]], d.code) or rule["otherwise"]
         d.targets, d.sources = sources[:1], [c.speaker]
     if not d.sources:
