@@ -396,3 +396,12 @@ def test_armed_groups_companies_and_services(real):
     assert found["The Houthis"][:3] == ("HOUTHIS", "YEM", "REB")
     assert found["Gazprom"][:3] == ("GAZPROM", "RUS", "BUS")
     assert found["Mossad"][2] == "SPY" and found["the FBI"][2] == "COP"
+
+
+def test_a_hyphenated_given_name_is_one_name():
+    """With the real knowledge base: "Jean-Claude" is one given name, not a person called Jean."""
+    from detente.annotate import Annotator
+    a = Annotator().annotate_one(Document(doc_id="t", source="test", published="2019-05-01", text=(
+        "European Commission President Jean-Claude Juncker met Ukrainian officials in Kyiv on Tuesday.")))
+    people = {m.text: m.actor.actor_id for m in a.mentions if m.actor.kind == "person"}
+    assert list(people.values()) == ["jean-claude-juncker"], people

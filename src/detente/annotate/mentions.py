@@ -268,6 +268,14 @@ def _capitalised_run(sdoc, start: int, stop: int, limit: int) -> tuple[int, int]
     return k, m
 
 
+def _name_hyphen(sdoc, k: int) -> bool:
+    """Token k is a hyphen inside one given name ("Jean-Claude", "Jong-un"): no space around it, a capitalised
+    word before it and a word after it."""
+    tok = sdoc[k]
+    return tok.text in ("-", "‑") and not tok.whitespace_ and not sdoc[k - 1].whitespace_ \
+        and _capitalised(sdoc[k - 1]) and sdoc[k + 1].is_alpha
+
+
 def _capitalised(tok) -> bool:
     return not tok.is_punct and not tok.is_space and tok.text[:1].isupper()
 
@@ -654,8 +662,13 @@ class MentionFinder:
                     return p, run_end, p
             return None, None, run_end
         k = j
-        while k < n and _capitalised(sdoc[k]) and sdoc[k].tag_ in ("NNP", "NNPS") and k - j < MAX_NAME_TOKENS:
-            k += 1
+        while k < n and k - j < MAX_NAME_TOKENS:
+            if _capitalised(sdoc[k]) and sdoc[k].tag_ in ("NNP", "NNPS"):
+                k += 1
+            elif k > j and k + 1 < n and _name_hyphen(sdoc, k):
+                k += 2  # "Jean-Claude Juncker", "Kim Jong-un": the hyphen joins one name
+            else:
+                break
         if k > j:
             return j, k, comp_end
         # an appositive name: "its foreign minister, Pekka Haavisto, handed over"
