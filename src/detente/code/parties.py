@@ -152,7 +152,7 @@ class Parties:
         knows it."""
         if tok.ent_type_ not in ("GPE", "LOC", "FAC") and tok.pos_ != "PROPN":
             return []
-        from .places import entity_text, resolve_place
+        from .places import entity_text, resolve_place  # here: places imports match, which imports this module
         found = resolve_place(entity_text(tok), self.day)
         country = found.get("country") if found else None
         return [Party(self.state(country), "place", tok.i)] if country else []
