@@ -71,6 +71,12 @@ def test_title_and_name_make_one_mention(annotator):
     assert "Helsinki" not in by_text(a)  # where they met, not an actor
 
 
+def test_a_hyphenated_prefix_opens_no_sentence(annotator):
+    text = "Pro-Norwegian activists marched in Helsinki. Anti-war groups followed them."
+    assert [s.text for s in annotate(annotator, text).sentences] == [
+        "Pro-Norwegian activists marched in Helsinki.", "Anti-war groups followed them."]
+
+
 def test_capital_is_an_actor_only_as_a_metonym(annotator):
     a = annotate(annotator, "Berg held talks in Oslo and at the old palace in Helsinki. Helsinki said it "
                             "welcomed the talks, and Oslo's answer came a day later.")

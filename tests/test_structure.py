@@ -153,6 +153,14 @@ TEXTS = {
     "part-of-nuclear": "Iran suspended part of its nuclear programme on Monday.",
     # 44. an event noun that qualifies another ("a mediation effort") takes that noun's place in the clause
     "mediation-effort": "Qatar launched a mediation effort on Saturday between Ethiopia and Eritrea.",
+    # 46. an obligation with no reporter named is nobody's demand; a participle the parser makes a subject
+    "obliged-speaker": "The Red Cross working in Yemen said Saudi and Emirati forces must ensure safe passage for "
+                       "aid convoys.",
+    # 47. what a demand's maker does "before" it is not the demand's addressee
+    "demand-before": "Armenia demanded a ceasefire with Karabakh militias before allowing EU monitors into the "
+                     "region.",
+    # 48. "anti-", "pro-": a stance, not a nationality; a sentence never starts inside a word
+    "anti-stance": "An anti-Iran blogger was arrested in Baku on Monday.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -606,3 +614,22 @@ def test_an_event_noun_qualifying_another_takes_its_place_in_the_clause(coded):
 def test_an_act_still_to_come_told_by_another_side_is_no_accusation(coded):
     events = events_of(coded, "told-future-act")
     assert not [e for e in events if side(e.source) == "POL" and e.cameo[:2] in ("11", "13", "19")], produced(events)
+
+
+def test_an_obligation_is_the_reporters_demand_not_the_obligeds(coded):
+    events = events_of(coded, "obliged-speaker")
+    assert not [e for e in events if side(e.source) in ("SAU", "ARE")], produced(events)
+    assert [e for e in events if e.cameo.startswith("10") and e.source.actor_id in ("RED-CROSS", "ICRC")
+            and side(e.target) in ("SAU", "ARE")], produced(events)
+
+
+def test_a_condition_of_ones_own_is_not_the_addressee(coded):
+    events = events_of(coded, "demand-before")
+    assert not [e for e in events if e.cameo.startswith("10") and side(e.target) == "EU"], produced(events)
+
+
+def test_a_stance_word_is_no_nationality(coded):
+    mentions, events = coded["anti-stance"]
+    assert not [m for m in mentions if m.actor.country == "IRN"], [(m.text, m.actor.actor_id) for m in mentions]
+    assert not [e for e in events if "IRN" in (side(e.source), side(e.target))], produced(events)
+

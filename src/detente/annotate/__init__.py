@@ -64,6 +64,14 @@ def _join_after_titles(sdoc) -> None:
             sdoc[i].is_sent_start = False
 
 
+def _join_inside_words(sdoc) -> None:
+    # "Pro-Russian separatists shelled ...": a sentence never starts inside a word, right after a word or a hyphen
+    for i in range(1, len(sdoc)):
+        prev = sdoc[i - 1]
+        if sdoc[i].is_sent_start and not sdoc[i].is_space and not prev.whitespace_ and (prev.is_alpha or prev.text in ("-", "‑")):
+            sdoc[i].is_sent_start = False
+
+
 class Annotator:
     """The knowledge base, resolver and time finder default to the project's own; tests pass small fakes.
 
@@ -101,6 +109,7 @@ class Annotator:
                 batch.append((doc, None, None, None))
             else:
                 _join_after_titles(sdoc)
+                _join_inside_words(sdoc)
                 _break_at_lines(sdoc)
                 batch.append((doc, sdoc, split_sentences(sdoc), self.mentions.surface_matches(sdoc)))
                 chars += len(doc.text)

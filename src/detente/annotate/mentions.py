@@ -268,6 +268,11 @@ def _capitalised_run(sdoc, start: int, stop: int, limit: int) -> tuple[int, int]
     return k, m
 
 
+def _stance_prefixed(text: str, start: int) -> bool:
+    """The mention opens right after "anti-", "pro-" or "non-": the state named is what one stands for or against."""
+    return start > 0 and text[start - 1] in "-‑" and text[max(0, start - 5):start - 1].lower().endswith(("anti", "pro", "non"))
+
+
 def _name_hyphen(sdoc, k: int) -> bool:
     """Token k is a hyphen inside one given name ("Jean-Claude", "Jong-un"): no space around it, a capitalised
     word before it and a word after it."""
@@ -344,6 +349,8 @@ class MentionFinder:
                 continue
             if tier > TITLE and held.overlaps(start, end):
                 continue  # inside a description that coref will resolve as a whole
+            if actor.kind != "person" and _stance_prefixed(self._text, start):
+                continue  # "an anti-Syria journalist", "pro-Russian separatists": a stance, not a nationality
             if basis != "metonym" and (start, end) in adjectives and actor.sector is None:
                 # "Russian" in "Russian-US relations" qualifies, it does not act; in "Russian and Belarusian
                 # soldiers" it names a group (the sector says so)

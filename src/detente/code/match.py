@@ -428,6 +428,8 @@ class Matcher:
                 out.extend(group or parties.phrase(s))
             return out
         if role == "speaker":
+            if c.speaker is not None and c.speaker_how == "subject" and c.pattern.pos == "AUX":
+                return []  # "X said US forces must ...": no reporter named, and the obliged do not oblige themselves
             return [c.speaker] if c.speaker is not None else []
         if role == "clause_subj":
             # the one a modal puts under obligation: the subject of the modal's own clause
@@ -500,7 +502,9 @@ class Matcher:
             # not expand" NATO is not the one asked
             skip = frozenset(t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
                              for cl in ch.children if cl.dep_ in ("acl", "relcl", "ccomp") for t in cl.subtree) | \
-                frozenset(t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree)
+                frozenset(t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree) | \
+                frozenset(t.i for ch in tok.children if ch.dep_ == "prep" and ch.lower_ in ADJUNCT_NEEDS
+                          for t in ch.subtree)  # "demanded a truce before allowing UN convoys": its own terms
             found = parties.in_subtree(tok, exclude, skip)
             if found or tok.pos_ in ("VERB", "AUX"):
                 return found
@@ -588,7 +592,10 @@ class Matcher:
         if subj:
             if subj[0].lower_ in RELATIVE and tok.dep_ == "relcl":
                 return [tok.head]
-            return subj
+            # "The Red Cross operating in Iraq said": the parser makes the participle the subject; its own
+            # subject is the one who speaks
+            return [next((g for g in s.children if g.dep_ == "nsubj"), s)
+                    if s.pos_ == "VERB" and s.tag_ in ("VBG", "VBN") else s for s in subj]
         agents = [o for ch in tok.children if ch.dep_ == "agent" for o in pobjs(ch)]
         if agents:
             return agents

@@ -60,6 +60,13 @@ def non_state(actor: Actor) -> bool:
         and not actor.actor_id.upper().startswith(actor.country + "-")
 
 
+def _stance(tok) -> bool:
+    """"anti-Syria", "pro-Russian": the state is what someone stands for or against, not whose they are."""
+    i = tok.i
+    return i >= 2 and tok.doc[i - 1].text in ("-", "‑") and not tok.doc[i - 1].whitespace_ \
+        and tok.doc[i - 2].lower_ in ("anti", "pro", "non")
+
+
 def faction(actor: Actor) -> str:
     """The side for telling two parties apart: its state, except that a non-state group is a side of its own
     ("the Ethiopian government and Tigrayan forces signed a deal" has two sides, both Ethiopian)."""
@@ -194,7 +201,7 @@ class Parties:
         if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS:
             return self._antecedent(tok, low in PERSON_PRONOUNS, exclude)
         country = self.dictionary.demonyms.get(low) or (KnowledgeBase.load().demonyms.get(low) if tok.pos_ == "ADJ" else None)
-        if country and tok.pos_ in ("ADJ", "PROPN", "NOUN"):
+        if country and tok.pos_ in ("ADJ", "PROPN", "NOUN") and not _stance(tok):
             return Party(self.state(country), "demonym", tok.i)
         return None
 
