@@ -53,8 +53,8 @@ def test_gold_set_meets_its_thresholds(gold, tmp_path: Path):
 
 # The PLOVER gold standard records (real wire sentences, read from ../shared, never copied here): a development
 # set. First look before any tuning: type found 0.257. Floors sit a little below the figures reached.
-# Set at type found 0.620, top 0.603, source country 0.919, source actors resolved alone 0.899.
-GSR_THRESHOLDS = {"gsr.type_found": 0.60, "gsr.type_top": 0.58, "gsr.source_country": 0.89,
+# Set at type found 0.609, top 0.598, source country 0.917, source actors resolved alone 0.899.
+GSR_THRESHOLDS = {"gsr.type_found": 0.59, "gsr.type_top": 0.58, "gsr.source_country": 0.89,
                   "gsr.source_actor_country": 0.88}
 
 
