@@ -161,6 +161,10 @@ TEXTS = {
                      "region.",
     # 48. "anti-", "pro-": a stance, not a nationality; a sentence never starts inside a word
     "anti-stance": "An anti-Iran blogger was arrested in Baku on Monday.",
+    # 49. a relative clause names no side of the act ("a plan that will bar X")
+    "plan-relcl": "Turkey's cabinet decided on Monday to approve a plan that will bar candidates from the HDP.",
+    # 50. a PETRARCH2 reading dropped: refugees forced from their homes are coerced, not denied aid
+    "forced-refugees": "Myanmar troops forced more than 2,000 Bangladeshi refugees from their camps on Monday.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -633,3 +637,14 @@ def test_a_stance_word_is_no_nationality(coded):
     assert not [m for m in mentions if m.actor.country == "IRN"], [(m.text, m.actor.actor_id) for m in mentions]
     assert not [e for e in events if "IRN" in (side(e.source), side(e.target))], produced(events)
 
+
+
+def test_a_relative_clause_names_no_side_of_the_act(coded):
+    events = events_of(coded, "plan-relcl")
+    assert not [e for e in events if e.cameo.startswith("03")], produced(events)
+
+
+def test_refugees_forced_out_are_coerced_not_denied_aid(coded):
+    events = events_of(coded, "forced-refugees")
+    assert not [e for e in events if e.cameo.startswith("16")], produced(events)
+    assert_coded(coded, "forced-refugees", cameo="17", plover="COERCE", source="MMR", target="BGD")

@@ -521,7 +521,10 @@ def _context_target(book: Codebook, doc: DocumentState, s: Sentence, c: Candidat
                  for t in ch.subtree}
     skip = frozenset(subj | adjuncts | {t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
                              for cl in ch.children if cl.dep_ in ("acl", "relcl", "ccomp") for t in cl.subtree}
-                     | {t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree})
+                     | {t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree}
+                     # "decided to approve a plan that will not allow candidates from Hamas": a relative clause
+                     # describes its noun, at any depth; it names no side of the act
+                     | {t.i for r in tok.subtree if r.dep_ == "relcl" and r.i != tok.i for t in r.subtree})
     # "urging the group to release the crew", "called on foreign forces to leave Congolese territory": the one
     # asked is the object, named but not resolved; whoever the content mentions is not the addressee
     addressees = [ch for ch in tok.children if ch.dep_ == "dobj"] + [
