@@ -162,7 +162,7 @@ TEXTS = {
     # 48. "anti-", "pro-": a stance, not a nationality; a sentence never starts inside a word
     "anti-stance": "An anti-Iran blogger was arrested in Baku on Monday.",
     # 49. a relative clause names no side of the act ("a plan that will bar X")
-    "plan-relcl": "Turkey's cabinet decided on Monday to approve a plan that will bar candidates from the HDP.",
+    "plan-relcl": "Lithuania's government decided on Monday to adopt a plan that will bar Russian trucks from its roads.",
     # 50. a PETRARCH2 reading dropped: refugees forced from their homes are coerced, not denied aid
     "forced-refugees": "Myanmar troops forced more than 2,000 Bangladeshi refugees from their camps on Monday.",
     # 45. an attack still to come, told by another side, is not that side's accusation
