@@ -74,14 +74,6 @@ WIRE = [
 ]
 
 
-@pytest.mark.parametrize("text,date,context,country,sector", WIRE, ids=[f"{w[0]}@{w[1]}" for w in WIRE])
-def test_wire_mentions(resolver, text, date, context, country, sector):
-    res = resolver.resolve(text, date=date, context=context)
-    assert res is not None, text
-    assert res.actor.country == country, (text, res.to_json())
-    assert res.actor.sector == sector, (text, res.to_json())
-
-
 def test_wire_set_size():
     assert len(WIRE) >= 40
     assert len({w[3] for w in WIRE if w[3]}) >= 30
@@ -181,8 +173,9 @@ HISTORIC = [
 ]
 
 
-@pytest.mark.parametrize("text,date,context,country,sector", HISTORIC, ids=[f"{w[0]}@{w[1]}" for w in HISTORIC])
-def test_historic_and_movement_mentions(resolver, text, date, context, country, sector):
+@pytest.mark.parametrize("text,date,context,country,sector", WIRE + HISTORIC,
+                         ids=[f"{w[0]}@{w[1]}" for w in WIRE + HISTORIC])
+def test_wire_mentions(resolver, text, date, context, country, sector):
     res = resolver.resolve(text, date=date, context=context)
     assert res is not None, text
     assert res.actor.country == country, (text, res.to_json())

@@ -103,29 +103,13 @@ def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
         f"{TEXTS[case_id]!r}: want {cameo} {plover} {source}->{target}, coded {produced(events)}"
 
 
-def test_announced_blockade_is_a_threat_not_a_blockade(coded):
-    events = coded["announce-tighten-blockade"]
-    assert not [e for e in events if e.cameo.startswith("19")], produced(events)
-
-
-def test_calling_a_strike_is_no_easing_of_dissent(coded):
-    events = coded["call-strike"]
-    assert not [e for e in events if e.cameo.startswith("08")], produced(events)
-
-
-def test_denying_a_claim_about_a_visa_is_still_a_denial(coded):
-    events = coded["deny-that"]
-    assert not [e for e in events if e.cameo.startswith("12")], produced(events)
-
-
-def test_a_strike_someone_is_pressed_to_cancel_is_not_cancelled(coded):
-    events = coded["pressure-to-cancel"]
-    assert not [e for e in events if e.cameo.startswith("08")], produced(events)
-
-
 @pytest.mark.parametrize("case_id, root", [
     ("sanctions-on-military", "19"),   # sanctions on a military are no naval blockade
     ("strengthen-ties", "15"),         # strengthening ties is no mobilisation
+    ("announce-tighten-blockade", "19"),  # an announced blockade is a threat, not a blockade
+    ("call-strike", "08"),             # calling a strike is no easing of dissent
+    ("deny-that", "12"),               # denying a claim about a visa is still a denial, not a refusal
+    ("pressure-to-cancel", "08"),      # a strike someone is pressed to cancel is not cancelled
 ])
 def test_sense_needs_its_words(coded, case_id, root):
     events = coded[case_id]

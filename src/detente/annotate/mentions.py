@@ -268,8 +268,9 @@ def _capitalised_run(sdoc, start: int, stop: int, limit: int) -> tuple[int, int]
     return k, m
 
 
-def _stance_prefixed(text: str, start: int) -> bool:
-    """The mention opens right after "anti-", "pro-" or "non-": the state named is what one stands for or against."""
+def stance_prefixed(text: str, start: int) -> bool:
+    """The word at `start` follows "anti-", "pro-" or "non-" ("an anti-Syria journalist", "pro-Russian
+    separatists"): the state it names is what someone stands for or against, not whose they are."""
     return start > 0 and text[start - 1] in "-‑" and text[max(0, start - 5):start - 1].lower().endswith(("anti", "pro", "non"))
 
 
@@ -349,7 +350,7 @@ class MentionFinder:
                 continue
             if tier > TITLE and held.overlaps(start, end):
                 continue  # inside a description that coref will resolve as a whole
-            if actor.kind != "person" and _stance_prefixed(self._text, start):
+            if actor.kind != "person" and stance_prefixed(self._text, start):
                 continue  # "an anti-Syria journalist", "pro-Russian separatists": a stance, not a nationality
             if basis != "metonym" and (start, end) in adjectives and actor.sector is None:
                 # "Russian" in "Russian-US relations" qualifies, it does not act; in "Russian and Belarusian

@@ -68,6 +68,8 @@ PLACE_SLOTS = frozenset({"in", "at"})
 # the country where they happen is their target (the `unnamed_targets` pass). Not meetings: "met in Geneva" is not
 # aimed at Switzerland.
 PLACE_TARGET_ROOTS = frozenset({"07", "08", "16", "17", "18", "19", "20"})
+# roots whose place is found by the `unnamed_targets` pass (material acts, and protests at home), not by a slot
+PLACE_PASS_ROOTS = PLACE_TARGET_ROOTS | {"14"}
 
 
 def pobjs(prep) -> list:
@@ -547,7 +549,7 @@ class Matcher:
                             found = [p for pp in o.children if pp.dep_ in ("prep", "agent") and pp.lower_ in ("from", "by")
                                      for g in pobjs(pp) for p in parties.phrase(g)] + \
                                     [p for g in o.children if g.dep_ == "poss" for p in parties.phrase(g)]
-                        if not found and role in PLACE_SLOTS and c.cameo[:2] not in PLACE_TARGET_ROOTS | {"14"}:
+                        if not found and role in PLACE_SLOTS and c.cameo[:2] not in PLACE_PASS_ROOTS:
                             # "opened an embassy in Hanoi": a pattern that names a place slot takes the country
                             # of the place named there (acts of force find their place in the `unnamed_targets` pass)
                             found = [p for p in parties.place(o) if side(p.actor) not in exclude]

@@ -10,6 +10,7 @@ from typing import Iterable, Optional
 
 from detente import lexicon
 from detente.annotate.actors.kb import KnowledgeBase
+from detente.annotate.mentions import stance_prefixed
 from detente.types import Actor, Annotation, Mention, Sentence
 
 from .dictionary import Dictionary
@@ -58,13 +59,6 @@ def non_state(actor: Actor) -> bool:
     # a private or paramilitary force listed as an organisation, not a state body ("RUS-MOD" is the state's own)
     return actor.sector == "MIL" and actor.kind == "org" and bool(actor.country) \
         and not actor.actor_id.upper().startswith(actor.country + "-")
-
-
-def _stance(tok) -> bool:
-    """"anti-Syria", "pro-Russian": the state is what someone stands for or against, not whose they are."""
-    i = tok.i
-    return i >= 2 and tok.doc[i - 1].text in ("-", "‑") and not tok.doc[i - 1].whitespace_ \
-        and tok.doc[i - 2].lower_ in ("anti", "pro", "non")
 
 
 def faction(actor: Actor) -> str:
@@ -201,7 +195,7 @@ class Parties:
         if low in PERSON_PRONOUNS or low in GROUP_PRONOUNS:
             return self._antecedent(tok, low in PERSON_PRONOUNS, exclude)
         country = self.dictionary.demonyms.get(low) or (KnowledgeBase.load().demonyms.get(low) if tok.pos_ == "ADJ" else None)
-        if country and tok.pos_ in ("ADJ", "PROPN", "NOUN") and not _stance(tok):
+        if country and tok.pos_ in ("ADJ", "PROPN", "NOUN") and not stance_prefixed(tok.doc.text, tok.idx):
             return Party(self.state(country), "demonym", tok.i)
         return None
 
