@@ -165,6 +165,13 @@ TEXTS = {
     "plan-relcl": "Lithuania's government decided on Monday to adopt a plan that will bar Russian trucks from its roads.",
     # 50. a PETRARCH2 reading dropped: refugees forced from their homes are coerced, not denied aid
     "forced-refugees": "Myanmar troops forced more than 2,000 Bangladeshi refugees from their camps on Monday.",
+    # 51. a target preposition on the last of a list of weapons ("artillery, mortar and rocket fire against X")
+    "fire-list": "Azerbaijani forces launched artillery, mortar, and rocket fire against Armenian positions near "
+                 "Lachin on Monday.",
+    # 52. people are from what they flee
+    "fleeing-war": "Chad sent food aid on Monday to refugees fleeing the fighting in Sudan.",
+    # 53. a rebel group's refusal of a meeting of its own country's factions
+    "reject-factions": "Hamas rejected an invitation to attend talks of Palestinian factions in Cairo next week.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -648,3 +655,15 @@ def test_refugees_forced_out_are_coerced_not_denied_aid(coded):
     events = events_of(coded, "forced-refugees")
     assert not [e for e in events if e.cameo.startswith("16")], produced(events)
     assert_coded(coded, "forced-refugees", cameo="17", plover="COERCE", source="MMR", target="BGD")
+
+
+def test_a_target_on_the_last_weapon_of_a_list_aims_the_attack(coded):
+    assert_coded(coded, "fire-list", plover="ASSAULT", source="AZE", target="ARM")
+
+
+def test_refugees_are_from_what_they_flee(coded):
+    assert_coded(coded, "fleeing-war", plover="AID", source="TCD", target="SDN")
+
+
+def test_a_rebel_groups_refusal_is_aimed_at_its_own_countrys_factions(coded):
+    assert_coded(coded, "reject-factions", plover="REJECT", source="PSE", target="PSE")

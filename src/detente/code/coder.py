@@ -349,8 +349,10 @@ class Coder:
                 home = frame == "threat" and i.cameo[:2] in DOMESTIC_ROOTS
                 # a request is aimed at the one asked to act ("demand that Israel ease restrictions on X")
                 asked = (i.sources or i.targets) if frame == "request" else (i.targets or i.sources)
+                # (a rebel group or the opposition is a side apart from its own state: "Islamic Jihad rejected an
+                # invitation to a meeting of Palestinian factions")
                 f.targets = [p for p in asked
-                             if side(p.actor) not in {side(s.actor) for s in f.sources}
+                             if faction(p.actor) not in {faction(s.actor) for s in f.sources}
                              or (home and p.actor.actor_id not in {s.actor.actor_id for s in f.sources})]
 
     def _events(self, doc: DocumentState, d: Draft) -> list[Event]:

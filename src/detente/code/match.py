@@ -531,8 +531,9 @@ class Matcher:
         elif gov is not None and head.dep_ == "nsubj" and gov.lemma_.lower() in self.w["occur_verbs"]:
             hosts.append(gov)  # "fighting erupted ... between X and Y", "talks took place between X and Y"
         for h in list(hosts[1:]):
-            # "imposed travel bans and asset freezes on X", "struck dozens of targets across X"
-            hosts.extend(ch for ch in h.children if ch.dep_ == "conj")
+            # "imposed travel bans and asset freezes on X", "struck dozens of targets across X"; a list is a chain
+            # of conjuncts ("launched artillery, mortar and rocket fire against X")
+            hosts.extend(h.conjuncts)
             if h.lemma_.lower() in QUANTITY_NOUNS:
                 hosts.extend(g for p in h.children if p.dep_ == "prep" and p.lower_ == "of" for g in pobjs(p))
         out = []

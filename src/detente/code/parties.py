@@ -19,6 +19,7 @@ from .dictionary import Dictionary
 CORE = frozenset({"compound", "amod", "poss", "appos", "nmod", "flat", "det", "punct", "nummod", "case", "npadvmod"})
 PERSON_PRONOUNS = lexicon.words("person_pronouns")
 GROUP_PRONOUNS = lexicon.words("group_pronouns")
+FLEE_VERBS = lexicon.words("flee_verbs")
 FIRST_PERSON = lexicon.words("first_person")
 ROLE_HEADS = lexicon.words("role_heads")
 TITLE_HEADS = lexicon.words("title_heads")
@@ -283,13 +284,18 @@ class Parties:
             # are often posted abroad ("troops in Syria")
             sector = KnowledgeBase.load().word_agents.get(tok.lemma_.lower())
             preps = ("from", "of", "throughout") if sector in ("MIL", "DIP", None) else ("from", "of", "throughout", "in")
-            for ch in tok.children:
-                if ch.dep_ == "prep" and ch.lower_ in preps:
-                    for g in ch.children:
-                        if g.dep_ == "pobj":
-                            # the people are of the state's country, in their own sector ("rebels" are REB)
-                            found.extend(Party(replace(q.actor, sector=sector), "description", q.i)
-                                         if sector and q.actor.kind == "state" else q for q in self.phrase(g, exclude, True))
+            origins = [g for ch in tok.children if ch.dep_ == "prep" and ch.lower_ in preps for g in ch.children
+                       if g.dep_ == "pobj"]
+            for flee in [cl for cl in tok.children if cl.dep_ == "acl" and cl.lemma_.lower() in FLEE_VERBS]:
+                # "refugees fleeing Syria", "fleeing the civil war in Liberia": people are from what they flee
+                fled = [g for g in flee.children if g.dep_ == "dobj"]
+                origins += fled + [g for h in [flee, *fled] for pp in h.children
+                                   if pp.dep_ == "prep" and pp.lower_ in ("from", "in", "of") for g in pp.children
+                                   if g.dep_ == "pobj"]
+            for g in origins:
+                # the people are of the state's country, in their own sector ("rebels" are REB)
+                found.extend(Party(replace(q.actor, sector=sector), "description", q.i)
+                             if sector and q.actor.kind == "state" else q for q in self.phrase(g, exclude, True))
         found = _merge(found)
         if conj:
             for c in tok.children:
