@@ -172,6 +172,12 @@ TEXTS = {
     "fleeing-war": "Chad sent food aid on Monday to refugees fleeing the fighting in Sudan.",
     # 53. a rebel group's refusal of a meeting of its own country's factions
     "reject-factions": "Hamas rejected an invitation to attend talks of Palestinian factions in Cairo next week.",
+    # 54. a call for an act is a request of those who would do it, not the act; for action against X, a rally
+    "call-for-truce": "Qatar called for a truce between Israel and Hezbollah on Monday.",
+    "call-for-clause": "Sweden called for Russia to withdraw its troops from Georgia.",
+    "push-for-clause": "Japan is pushing for China to join the talks on North Korea.",
+    "call-for-sanctions": "The Netherlands called for sanctions against Myanmar on Sunday.",
+    "urge-sanctions": "Lithuania urged tougher sanctions on Belarus on Friday.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -667,3 +673,20 @@ def test_refugees_are_from_what_they_flee(coded):
 
 def test_a_rebel_groups_refusal_is_aimed_at_its_own_countrys_factions(coded):
     assert_coded(coded, "reject-factions", plover="REJECT", source="PSE", target="PSE")
+
+
+def test_a_call_for_an_act_is_a_request_not_the_act(coded):
+    events = events_of(coded, "call-for-truce")
+    assert not [e for e in events if e.plover == "RETREAT"], produced(events)
+    assert_coded(coded, "call-for-truce", plover="REQUEST", source="QAT", target="ISR")
+    assert_coded(coded, "call-for-truce", plover="REQUEST", source="QAT", target="LBN")
+
+
+@pytest.mark.parametrize("case_id, source, target", [("call-for-clause", "SWE", "RUS"), ("push-for-clause", "JPN", "CHN")])
+def test_the_subject_of_a_clause_after_for_is_the_one_asked(coded, case_id, source, target):
+    assert_coded(coded, case_id, plover="REQUEST", source=source, target=target)
+
+
+@pytest.mark.parametrize("case_id, source, target", [("call-for-sanctions", "NLD", "MMR"), ("urge-sanctions", "LTU", "BLR")])
+def test_a_call_for_action_against_a_side_rallies_opposition_to_it(coded, case_id, source, target):
+    assert_coded(coded, case_id, cameo="113", plover="ACCUSE", source=source, target=target)

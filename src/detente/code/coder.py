@@ -339,6 +339,9 @@ class Coder:
             if frame == "intent" and f.pattern.frame in ("vow", "intent") and any(ch.dep_ == "neg" for ch in i.trigger.children):
                 # "vowed not to return the Golan Heights": an intent not to yield is a refusal
                 code = specialize(self.d.frames["reject_code"], i.cameo) or code
+            if frame == "request" and not i.sources and i.targets and int(i.cameo[:2]) >= 16:
+                # "called for sanctions against Nigeria": no one named is asked to act; action against X is rallied
+                code = "113"
             if code:
                 f.cameo = code
             if agreed_terms and len({faction(p.actor) for p in f.sources}) >= 2:

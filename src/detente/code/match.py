@@ -342,6 +342,9 @@ class Matcher:
                 out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ in ("of", "in") for g in pobjs(p))
                 # "gave France's ambassador, Joël Meyer, 72 hours to leave": the parser hangs it on the name
                 out.extend(g for a in c.children if a.dep_ == "appos" for g in a.children if g.dep_ == "appos" and g.pos_ == "NOUN")
+            if c.dep_ in ("advcl", "ccomp", "xcomp"):
+                # "called for Russia to withdraw": the parser makes "for" the mark of the clause it introduces
+                out.extend(m for m in c.children if m.dep_ == "mark" and m.lower_ == "for" and m.i > tok.i)
             if c.dep_ == "ccomp" and c.lower_ == "persona":
                 # "declared X's ambassador persona non grata", parsed as a clause with "persona" for its verb
                 out.extend(c.children)
@@ -537,6 +540,12 @@ class Matcher:
             if h.lemma_.lower() in QUANTITY_NOUNS:
                 hosts.extend(g for p in h.children if p.dep_ == "prep" and p.lower_ == "of" for g in pobjs(p))
         out = []
+        if role == "for":
+            # "pushing for the US to support its plan", "pressed for Israel to halt": the subject of a clause
+            # introduced by "for" is the one it is for
+            out.extend(p for cl in tok.children if cl.dep_ in ("advcl", "ccomp", "xcomp")
+                       and any(m.dep_ == "mark" and m.lower_ == "for" for m in cl.children)
+                       for sb in cl.children if sb.dep_ == "nsubj" for p in parties.phrase(sb))
         for h in hosts:
             for ch in h.children:
                 if (ch.dep_ in ("prep", "agent", "dative") and ch.lower_ == role) or (role == "by" and ch.dep_ == "agent"):
