@@ -178,6 +178,10 @@ TEXTS = {
     "push-for-clause": "Japan is pushing for China to join the talks on North Korea.",
     "call-for-sanctions": "The Netherlands called for sanctions against Myanmar on Sunday.",
     "urge-sanctions": "Lithuania urged tougher sanctions on Belarus on Friday.",
+    # 55. "sanction" a move is to approve it; a side a cooperation is against is not its partner
+    "sanctioned-move": "The operation was quietly sanctioned by Washington, which gave Kenya a free hand.",
+    "sanctioned-offensive": "Moscow quietly sanctioned Turkey's offensive.",
+    "coalition-against": "Nigeria has led a coalition against Boko Haram since 2015.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -690,3 +694,14 @@ def test_the_subject_of_a_clause_after_for_is_the_one_asked(coded, case_id, sour
 @pytest.mark.parametrize("case_id, source, target", [("call-for-sanctions", "NLD", "MMR"), ("urge-sanctions", "LTU", "BLR")])
 def test_a_call_for_action_against_a_side_rallies_opposition_to_it(coded, case_id, source, target):
     assert_coded(coded, case_id, cameo="113", plover="ACCUSE", source=source, target=target)
+
+
+def test_sanctioning_a_move_approves_it(coded):
+    events = events_of(coded, "sanctioned-move")
+    assert not [e for e in events if e.cameo.startswith("16")], produced(events)
+    assert_coded(coded, "sanctioned-offensive", cameo="051", plover="SUPPORT", source="RUS", target="TUR")
+
+
+def test_whom_a_cooperation_is_against_is_not_its_partner(coded):
+    events = events_of(coded, "coalition-against")
+    assert not [e for e in events if e.plover in ("COOPERATE", "SUPPORT", "AGREE")], produced(events)

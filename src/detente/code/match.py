@@ -14,6 +14,8 @@ RELATIVE = frozenset({"which", "that", "who", "whom"})
 # "After talks with X, Ukraine said", "In a phone call, A told B": a nominal event in an adjunct of a clause
 ADJUNCT_PREPS = frozenset({"after", "following", "during", "in"})
 OBJECT_HOSTS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
+# intent, consultation, support, cooperation, aid and concession: acts done with or for their target
+COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 # "leave for Belarus under a deal": a dependent in an adjunct of time or circumstance does not satisfy `needs`
 ADJUNCT_NEEDS = frozenset({"under", "after", "before", "during", "amid", "despite", "since", "following", "because",
                            "without", "until", "as"})
@@ -395,6 +397,8 @@ class Matcher:
         for role in c.pattern.target:
             if role == "content" and self._unnamed_addressee(c.trigger, parties):
                 break  # "warned Kurdish forces not to rely on US protection": the one warned, not the US
+            if role == "against" and c.cameo[:2] in COOPERATIVE_ROOTS:
+                continue  # "led a coalition against the Houthis": whom a cooperation opposes is not its partner
             found = [p for p in self.role(c, role, parties, apart if role == "content" else exclude)
                      if faction(p.actor) not in apart or role != "content"]
             if found:
