@@ -182,6 +182,10 @@ TEXTS = {
     "sanctioned-move": "The operation was quietly sanctioned by Washington, which gave Kenya a free hand.",
     "sanctioned-offensive": "Moscow quietly sanctioned Turkey's offensive.",
     "coalition-against": "Nigeria has led a coalition against Boko Haram since 2015.",
+    # 56. where an act in what is said would happen is not whom it is aimed at
+    "content-place": "Villagers said they were harassed by Taliban members who were threatening to punish them in "
+                     "a sharia court in Afghanistan.",
+    "content-place-camp": "Boko Haram fighters threatened to marry the girls off in a camp in Nigeria.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -705,3 +709,9 @@ def test_sanctioning_a_move_approves_it(coded):
 def test_whom_a_cooperation_is_against_is_not_its_partner(coded):
     events = events_of(coded, "coalition-against")
     assert not [e for e in events if e.plover in ("COOPERATE", "SUPPORT", "AGREE")], produced(events)
+
+
+@pytest.mark.parametrize("case_id, place", [("content-place", "AFG"), ("content-place-camp", "NGA")])
+def test_a_place_in_what_is_said_is_not_its_target(coded, case_id, place):
+    events = events_of(coded, case_id)
+    assert not [e for e in events if side(e.target) == place and e.plover == "THREATEN"], produced(events)

@@ -14,6 +14,8 @@ RELATIVE = frozenset({"which", "that", "who", "whom"})
 # "After talks with X, Ukraine said", "In a phone call, A told B": a nominal event in an adjunct of a clause
 ADJUNCT_PREPS = frozenset({"after", "following", "during", "in"})
 OBJECT_HOSTS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
+# where an act in what is said would happen ("in Syria", "near the border")
+CONTENT_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "throughout", "across"})
 # intent, consultation, support, cooperation, aid and concession: acts done with or for their target
 COOPERATIVE_ROOTS = frozenset({"03", "04", "05", "06", "07", "08"})
 # "leave for Belarus under a deal": a dependent in an adjunct of time or circumstance does not satisfy `needs`
@@ -514,6 +516,12 @@ class Matcher:
                 frozenset(t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree) | \
                 frozenset(t.i for ch in tok.children if ch.dep_ == "prep" and ch.lower_ in ADJUNCT_NEEDS
                           for t in ch.subtree)  # "demanded a truce before allowing UN convoys": its own terms
+            # "threatening to divorce them in a sharia court in Syria": where an act would happen is not whom it is
+            # aimed at (an act of our own in the content finds its place target itself)
+            skip |= frozenset(t.i for v in tok.subtree if v.pos_ in ("VERB", "AUX") and v is not tok
+                              for ch in v.children if ch.dep_ == "prep" and ch.lower_ in CONTENT_PLACE_PREPS
+                              and any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in ch.subtree)
+                              for t in ch.subtree)
             found = parties.in_subtree(tok, exclude, skip)
             if found or tok.pos_ in ("VERB", "AUX"):
                 return found
