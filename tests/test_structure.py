@@ -186,6 +186,10 @@ TEXTS = {
     "content-place": "Villagers said they were harassed by Taliban members who were threatening to punish them in "
                      "a sharia court in Afghanistan.",
     "content-place-camp": "Boko Haram fighters threatened to marry the girls off in a camp in Nigeria.",
+    # 57. a question is no event; a forecast told by people we cannot name is not the actor's word
+    "question": "Will Azerbaijan invade Armenia before the winter?",
+    "quoted-question": "\"Why did Israel bomb our hospital?\" the Hamas official asked reporters in Doha.",
+    "analysts-forecast": "Analysts say Russia could attack Moldova next year.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -715,3 +719,9 @@ def test_whom_a_cooperation_is_against_is_not_its_partner(coded):
 def test_a_place_in_what_is_said_is_not_its_target(coded, case_id, place):
     events = events_of(coded, case_id)
     assert not [e for e in events if side(e.target) == place and e.plover == "THREATEN"], produced(events)
+
+
+@pytest.mark.parametrize("case_id", ["question", "quoted-question", "analysts-forecast"])
+def test_questions_and_forecasts_by_unnamed_people_are_no_events(coded, case_id):
+    events = events_of(coded, case_id)
+    assert not [e for e in events if e.cameo[:2] in ("13", "18", "19", "20")], produced(events)

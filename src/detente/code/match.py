@@ -665,11 +665,16 @@ class Matcher:
         fallback = according = None
         for a in [tok] + list(tok.ancestors):
             if a.pos_ in ("VERB", "AUX", "ADJ"):
-                subj = [p for s in self.subjects(a) for p in parties.phrase(s, conj=False)]
+                subjects = self.subjects(a)
+                subj = [p for s in subjects for p in parties.phrase(s, conj=False)]
                 if a.lemma_.lower() in self.w["reporting"] and a != tok and subj:
                     if a.lemma_.lower() == "report" and is_media(subj[0].actor):
                         continue  # "al-Baath reported that ...": the outlet carries the words of others
                     return subj[0], "reporting"
+                if a.lemma_.lower() in self.w["reporting"] and a != tok and subjects \
+                        and not any(s.lower_ in ("it", "we", "i") for s in subjects):
+                    # "Analysts say Russia could attack": someone we cannot name says it, not the actor
+                    return None, "reporting"
                 if fallback is None and subj:
                     fallback = subj[0]
             for ch in a.children:

@@ -314,6 +314,8 @@ def recode(book: Codebook, doc: DocumentState, d: Draft) -> None:
 def mode(book: Codebook, doc: DocumentState, d: Draft) -> None:
     """Whether the act is done, announced, feared, denied or conditional; forecasts of others' conflict end here."""
     c, p, words = d.candidate, d.candidate.pattern, book.words
+    if _question(c.trigger):
+        return d.end("a question, not an event")
     d.mode = aux_mode(c, words, d.roots)
     if d.refused:
         d.mode = None
@@ -654,6 +656,12 @@ def _ultimatum(tok) -> bool:
     announced = any(ch.dep_ == "aux" and (ch.lower_ in FUTURE_AUX or ch.lower_ == "would") for t in verbs for ch in t.children)
     return announced and any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
                              for t in verbs for ch in t.children)
+
+
+def _question(tok) -> bool:
+    """"Will China invade Taiwan?", '"Why did they attack us?" he asked': the act's own clause, or one it sits in,
+    ends in a question mark."""
+    return any(ch.dep_ == "punct" and ch.text == "?" for t in (tok, *tok.ancestors) for ch in t.children)
 
 
 def _habitual(tok) -> bool:
