@@ -190,6 +190,12 @@ TEXTS = {
     "question": "Will Azerbaijan invade Armenia before the winter?",
     "quoted-question": "\"Why did Israel bomb our hospital?\" the Hamas official asked reporters in Doha.",
     "analysts-forecast": "Analysts say Russia could attack Moldova next year.",
+    # 58. the writer's guess or condition, and a standing habit, are no events
+    "writer-may": "Russia may attack Moldova next year.",
+    "writer-if": "If Belarus attacks Lithuania, NATO will respond.",
+    "habit-usually": "Iran usually arms Houthi rebels through Oman.",
+    "habit-long": "Iran has long supported Hezbollah.",
+    "quoted-could": "\"We could strike Hezbollah's arsenals,\" the Israeli defence minister said on Monday.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -725,3 +731,12 @@ def test_a_place_in_what_is_said_is_not_its_target(coded, case_id, place):
 def test_questions_and_forecasts_by_unnamed_people_are_no_events(coded, case_id):
     events = events_of(coded, case_id)
     assert not [e for e in events if e.cameo[:2] in ("13", "18", "19", "20")], produced(events)
+
+
+@pytest.mark.parametrize("case_id", ["writer-may", "writer-if", "habit-usually", "habit-long"])
+def test_a_guess_a_condition_or_a_habit_is_no_event(coded, case_id):
+    assert not events_of(coded, case_id), produced(events_of(coded, case_id))
+
+
+def test_a_possibility_in_the_actors_own_words_is_a_threat(coded):
+    assert_coded(coded, "quoted-could", plover="THREATEN", source="ISR", target="LBN")

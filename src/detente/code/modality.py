@@ -132,6 +132,9 @@ def speculative(c: Candidate, words: dict) -> bool:
     # "was most likely fired by ...", "probably struck": a hedged act is an assessment, not a reported fact
     if any(ch.dep_ == "advmod" and ch.lower_ in words.get("hedge_words", ()) for ch in c.trigger.children):
         return True
+    # "usually arms", "has long supported": a habit or a standing policy, not an act on a day
+    if any(ch.dep_ == "advmod" and ch.lower_ in words.get("habit_words", ()) for ch in c.trigger.children):
+        return True
     # "would decide with its partners whether to keep troops": a question left open, not an intent
     if any(ch.dep_ in ("xcomp", "ccomp", "advcl") and any(g.lower_ == "whether" for g in ch.children)
            for ch in c.trigger.children):

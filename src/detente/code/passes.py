@@ -317,6 +317,9 @@ def mode(book: Codebook, doc: DocumentState, d: Draft) -> None:
     if _question(c.trigger):
         return d.end("a question, not an event")
     d.mode = aux_mode(c, words, d.roots)
+    if d.mode == "hypothetical" and c.speaker_how in ("subject", "") and c.inner is None:
+        # "Russia may attack Moldova", "if Russia attacks Poland": the writer's guess or condition, nobody's word
+        return d.end("a possibility the report weighs, not an event")
     if d.refused:
         d.mode = None
     own_word = c.speaker is not None and side(c.speaker.actor) == side(d.sources[0].actor)
