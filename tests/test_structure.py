@@ -196,6 +196,10 @@ TEXTS = {
     "habit-usually": "Iran usually arms Houthi rebels through Oman.",
     "habit-long": "Iran has long supported Hezbollah.",
     "quoted-could": "\"We could strike Hezbollah's arsenals,\" the Israeli defence minister said on Monday.",
+    # 59. a subject pronoun opening its sentence carries on the subject before it
+    "pronoun-subject": "Saudi Arabia has bought billions of dollars of weapons from the United States. It has also "
+                       "blockaded Qatar.",
+    "pronoun-person": "The Kremlin said Putin had spoken with Erdogan on Monday. He also called Macron.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -740,3 +744,10 @@ def test_a_guess_a_condition_or_a_habit_is_no_event(coded, case_id):
 
 def test_a_possibility_in_the_actors_own_words_is_a_threat(coded):
     assert_coded(coded, "quoted-could", plover="THREATEN", source="ISR", target="LBN")
+
+
+@pytest.mark.parametrize("case_id, source, target", [("pronoun-subject", "SAU", "QAT"), ("pronoun-person", "RUS", "FRA")])
+def test_a_subject_pronoun_carries_on_the_subject_before_it(coded, case_id, source, target):
+    events = events_of(coded, case_id)
+    last = [e for e in events if side(e.target) == target]
+    assert last and all(side(e.source) == source for e in last), produced(events)

@@ -20,6 +20,9 @@ CORE = frozenset({"compound", "amod", "poss", "appos", "nmod", "flat", "det", "p
 PERSON_PRONOUNS = lexicon.words("person_pronouns")
 GROUP_PRONOUNS = lexicon.words("group_pronouns")
 FLEE_VERBS = lexicon.words("flee_verbs")
+# a name right after a preposition ("talks with Macron", "weapons from the US") is not a clause's subject
+PREP_BEFORE = re.compile(r"\b(?:with|from|to|by|for|against|on|in|at|of|after|before|between|over|about|into)\s+(?:the\s+)?$",
+                         re.IGNORECASE)
 FIRST_PERSON = lexicon.words("first_person")
 ROLE_HEADS = lexicon.words("role_heads")
 TITLE_HEADS = lexicon.words("title_heads")
@@ -204,13 +207,19 @@ class Parties:
         # The nearest earlier mention of the right kind, in this sentence or the one before: cheap, so it
         # is trusted less (the "pronoun" basis lowers confidence).
         pos = self.offset + tok.idx
-        for m in reversed([m for m in self.before if m.span[1] <= pos]):
-            if (m.actor.kind == "person") != person:
-                continue
-            if side(m.actor) in exclude or m.actor.actor_id in exclude:
-                continue
-            return Party(m.actor, "pronoun", tok.i)
-        return None
+        fits = [m for m in self.before if m.span[1] <= pos and (m.actor.kind == "person") == person
+                and side(m.actor) not in exclude and m.actor.actor_id not in exclude]
+        if not fits:
+            return None
+        if tok.dep_ in ("nsubj", "nsubjpass") and not any(m.span[0] >= self.offset for m in fits):
+            # "Saudi Arabia bought weapons from the US. It has also blockaded Yemen": a subject pronoun opening its
+            # sentence's naming carries on the subject before it, the first name of its kind there not inside a
+            # prepositional phrase (within one sentence the nearest name is the likelier: "said Russia was
+            # responsible because it had deployed ...")
+            subjects = [m for m in fits if not PREP_BEFORE.search(self.text[max(0, m.span[0] - 20):m.span[0]])]
+            if subjects:
+                return Party(subjects[0].actor, "pronoun", tok.i)
+        return Party(fits[-1].actor, "pronoun", tok.i)
 
     # -- phrases -------------------------------------------------------------------------------------
     def phrase(self, tok, exclude: frozenset = frozenset(), conj: bool = True) -> list[Party]:
