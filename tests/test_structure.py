@@ -200,6 +200,12 @@ TEXTS = {
     "pronoun-subject": "Saudi Arabia has bought billions of dollars of weapons from the United States. It has also "
                        "blockaded Qatar.",
     "pronoun-person": "The Kremlin said Putin had spoken with Erdogan on Monday. He also called Macron.",
+    # 60. who says it is not whom it is said to; "it" in what a speaker says is the speaker; a role in apposition
+    # renames the person
+    "speaker-group": "Hamas's leader, Ismail Haniyeh, warned that any Israeli raid on Jenin would be met with force.",
+    "reporter-it": "Iran, which backs the Syrian government, said on Monday it opposed Turkey's offensive.",
+    "appos-role": "Russia's Federal Security Service said on Thursday it had detained Evan Gershkovich, a Moscow "
+                  "correspondent for The Wall Street Journal, in Yekaterinburg.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -751,3 +757,22 @@ def test_a_subject_pronoun_carries_on_the_subject_before_it(coded, case_id, sour
     events = events_of(coded, case_id)
     last = [e for e in events if side(e.target) == target]
     assert last and all(side(e.source) == source for e in last), produced(events)
+
+
+def test_the_speakers_own_group_is_not_whom_a_warning_is_aimed_at(coded):
+    events = events_of(coded, "speaker-group")
+    assert not [e for e in events if e.plover == "THREATEN" and e.target and e.target.actor_id.upper() == "HAMAS"], \
+        produced(events)
+    assert_coded(coded, "speaker-group", plover="THREATEN", source="PSE", target="ISR")
+
+
+def test_it_in_what_a_speaker_says_is_the_speaker(coded):
+    events = events_of(coded, "reporter-it")
+    assert not [e for e in events if side(e.source) == "SYR"], produced(events)
+    assert_coded(coded, "reporter-it", plover="ACCUSE", source="IRN", target="TUR")
+
+
+def test_a_role_in_apposition_renames_the_person(coded):
+    events = events_of(coded, "appos-role")
+    assert [e for e in events if e.cameo == "173" and e.target and e.target.actor_id == "evan-gershkovich"], produced(events)
+    assert not [e for e in events if e.cameo == "173" and side(e.target) == "RUS"], produced(events)

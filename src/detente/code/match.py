@@ -511,7 +511,9 @@ class Matcher:
         if role == "content":
             # what a clause is about, not who a noun's own clause names: in "demanded guarantees that NATO would
             # not expand" NATO is not the one asked
-            skip = frozenset(t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
+            # nor who says it ("Hezbollah's leader warned that ...": Hezbollah is not whom he warned)
+            skip = frozenset(t.i for ch in tok.children if ch.dep_ in ("nsubj", "csubj", "agent") for t in ch.subtree) | \
+                frozenset(t.i for ch in tok.children if ch.dep_ in ("dobj", "nsubjpass")
                              for cl in ch.children if cl.dep_ in ("acl", "relcl", "ccomp") for t in cl.subtree) | \
                 frozenset(t.i for ch in tok.children if ch.dep_ == "conj" for t in ch.subtree) | \
                 frozenset(t.i for ch in tok.children if ch.dep_ == "prep" and ch.lower_ in ADJUNCT_NEEDS

@@ -207,6 +207,13 @@ class Parties:
         # The nearest earlier mention of the right kind, in this sentence or the one before: cheap, so it
         # is trusted less (the "pronoun" basis lowers confidence).
         pos = self.offset + tok.idx
+        h = tok.head
+        if tok.dep_ in ("nsubj", "nsubjpass") and h.dep_ == "ccomp" and h.head.lemma_.lower() in self.dictionary.words["reporting"]:
+            # "Iran, which backs the Syrian government, said it opposed ...": the one who says it speaks of itself
+            said = [q for sb in h.head.children if sb.dep_ == "nsubj" for q in self.phrase(sb, exclude, conj=False)
+                    if q.basis != "pronoun"]
+            if said and (said[0].actor.kind == "person") == person:
+                return Party(said[0].actor, "pronoun", tok.i)
         fits = [m for m in self.before if m.span[1] <= pos and (m.actor.kind == "person") == person
                 and side(m.actor) not in exclude and m.actor.actor_id not in exclude]
         if not fits:
@@ -310,9 +317,10 @@ class Parties:
             for c in tok.children:
                 if c.dep_ == "conj":
                     found.extend(self.phrase(c, exclude, True))
-                elif c.dep_ == "appos" and head is not None and (m := self.mention_at(c)) is not None \
+                elif c.dep_ == "appos" and head is not None and c.pos_ == "PROPN" and (m := self.mention_at(c)) is not None \
                         and m.actor.kind in ("state", "org") and side(m.actor) != side(head.actor):
-                    # "The United States, Britain, Canada and ...": a list the parser read as an apposition
+                    # "The United States, Britain, Canada and ...": a list the parser read as an apposition (of names:
+                    # "Evan Gershkovich, a Moscow correspondent" renames him)
                     found.extend(self.phrase(c, exclude, True))
         return _merge(found)
 
