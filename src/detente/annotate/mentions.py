@@ -541,6 +541,9 @@ class MentionFinder:
                 i += 1
                 continue
             noun, end = match
+            if end + 1 < n and sdoc[end].text in ("-", "‑") and sdoc[end + 1].lower_ == "general" \
+                    and not sdoc[end - 1].whitespace_ and not sdoc[end].whitespace_:
+                end += 2    # "Secretary-General", "Director-General": one title
             last = sdoc[end - 1]
             plural = last.lower_ != last.lemma_.lower() and last.lower_.endswith("s")
             # left: modifiers, nationality words, organisations, a possessive, then the article
@@ -728,12 +731,14 @@ class MentionFinder:
         for i in range(n):
             tok = sdoc[i]
             word = tok.lower_ if tok.lower_ in nouns else tok.lemma_.lower()
-            if word not in nouns or not tok.tag_.startswith("NN") or (_capitalised(tok) and tok.tag_ in ("NNP", "NNPS")
-                                                                     and not tok.is_sent_start):
+            # "American aid groups": a plural agent of two lower-case words in the dictionaries
+            pair = _agent_pair(kb, sdoc, i) if word not in nouns else None
+            if pair is None and (word not in nouns or not tok.tag_.startswith("NN") or (
+                    _capitalised(tok) and tok.tag_ in ("NNP", "NNPS") and not tok.is_sent_start)):
                 continue
-            if word in counted and tok.tag_ != "NNS":
+            if pair is None and word in counted and tok.tag_ != "NNS":
                 continue  # "the top Russian diplomat" is one person: a description for coref
-            if word not in own_nouns and (word in _role_heads() or tok.tag_ not in ("NNS", "NN")) and not (
+            if pair is None and word not in own_nouns and (word in _role_heads() or tok.tag_ not in ("NNS", "NN")) and not (
                     tok.tag_ == "NNS" and i > 0 and sdoc[i - 1].lower_ in nouns and sdoc[i - 1].lower_ not in _role_heads()):
                 # an office ("the Chilean president") is a title's; a dictionary agent is a plain noun; but "Afghan
                 # rebel leaders" are a group, the sector the agent noun before them gives
@@ -746,7 +751,7 @@ class MentionFinder:
                 continue
             if nxt < n and sdoc[nxt].lemma_.lower() in nouns and sdoc[nxt].tag_.startswith("NN"):
                 continue  # "military officials": the last noun makes the group
-            sector = nouns[word]
+            sector = pair or nouns[word]
             k = i - 1
             while k >= 0 and k >= i - 5 and (sdoc[k].lower_ in mods or _compound_modifier(sdoc, k) or (
                     # "Palestinian suicide bombers", "Afghan rebel leaders": a common noun naming the kind of group
@@ -787,6 +792,14 @@ class MentionFinder:
                                            Actor(other.actor_id, other.name, "state", other.country, None, sector, None),
                                            "description"))
                 actor = Actor(state.actor_id, state.name, "state", state.country, None, sector, None)
+                # "doctors from two American aid groups": the people named before "from" are the group's
+                h = first - 1 if first >= 1 and sdoc[first - 1].tag_ == "CD" else first
+                head = sdoc[h - 2] if h >= 2 and sdoc[h - 1].lower_ == "from" else None
+                if head is not None and head.tag_ == "NNS" and head.lower_ in nouns and head.lower_ not in _role_heads() \
+                        and (h < 3 or sdoc[h - 3].ent_type_ not in _NATION_LABELS):
+                    actor = Actor(state.actor_id, state.name, "state", state.country, None, nouns[head.lower_], None)
+                    candidates.append((TITLE, head.idx, tok.idx + len(tok), actor, "description"))
+                    continue
                 candidates.append((TITLE, nation.start_char, tok.idx + len(tok), actor, "description"))
                 continue
             own = k if sdoc[k].lower_ == "own" else None
@@ -961,6 +974,11 @@ class MentionFinder:
             first = ent.start_char
             if people and ent.start >= 1 and sdoc[ent.start - 1].ent_type_ == "NORP" and sdoc[ent.start - 1].tag_ == "JJ":
                 first = sdoc[ent.start - 1].idx  # "Iraqi Kurds": the people of a state
+            if ent.label_ == "PERSON":
+                titled = self._titled_name(sdoc, ent, index, resolve)
+                if titled is not None:
+                    candidates.append((TITLE,) + titled)
+                    continue
             for start, end in _split_lines(self._text, first, ent.end_char):
                 surface = self._text[start:end]
                 if ent.label_ == "GPE" and _dateline(sdoc, ent.start, ent.end):
@@ -974,6 +992,35 @@ class MentionFinder:
                 if inside and all(a.actor_id != actor.actor_id for a in inside):
                     continue  # NER glued words around a known name; trust the exact surface form
                 candidates.append((NER, start, end, actor, getattr(res, "basis", "") or "name"))
+
+    def _titled_name(self, sdoc, ent, index, resolve) -> Optional[tuple[int, int, Actor, str]]:
+        """A personal name after capitalised title words the role nouns do not list ("Judge Ana Ruiz",
+        "King Hassan"), and a state after it ("King Hassan of Morocco"): the name alone is unknown or belongs
+        to someone of another state, so the title (and the state) make the person."""
+        if "\n" in ent.text or len(ent) > MAX_NAME_TOKENS:
+            return None
+        k = ent.start
+        while k > 0 and ent.start - k < 3 and _capitalised(sdoc[k - 1]) and sdoc[k - 1].tag_ in ("NNP", "NNPS") \
+                and not sdoc[k - 1].ent_type_ and "\n" not in sdoc[k - 1].whitespace_:
+            k -= 1
+        state, end = None, ent.end
+        if end + 1 < len(sdoc) and sdoc[end].lower_ == "of":
+            a, b = _capitalised_run(sdoc, end + 1, len(sdoc), 4)
+            place = _actor(resolve(sdoc[a:b].text)) if b > a else None
+            if place is not None and place.kind == "state":
+                state, end = place, b
+        if k == ent.start and (state is None or len(ent) < 2):
+            return None     # no title outside the name, and no state after it ("Emir Hassan of Kuwait")
+        context = index.text(ent.start_char)
+        alone = _actor(resolve(ent.text, context))
+        if alone is not None and alone.kind == "person" and (state is None or alone.country in (None, state.country)):
+            return None     # a known person: the name says who it is
+        start, stop = sdoc[k].idx, sdoc[end - 1].idx + len(sdoc[end - 1])
+        res = resolve(self._text[start:stop], context)
+        actor = _actor(res)
+        if actor is None or actor.kind != "person" or (state is not None and actor.country != state.country):
+            return None
+        return start, stop, actor, getattr(res, "basis", "") or "title+name"
 
 
 # Nouns after a company's name that make it an attribute of a thing, not an actor ("the SWIFT messaging system",
@@ -1001,6 +1048,14 @@ def _not_acting(sdoc, start: int, end: int, actor) -> bool:
             j += 1
         return j < len(sdoc) and sdoc[j].lower_ in _THING_NOUNS
     return False
+
+
+def _agent_pair(kb, sdoc, i: int) -> Optional[str]:
+    """The sector of a two-word plural agent ending at token i ("aid groups" -> NGO), or None."""
+    if kb is None or i == 0 or sdoc[i].tag_ != "NNS" or sdoc[i - 1].tag_ != "NN" or _capitalised(sdoc[i - 1]):
+        return None
+    a = kb.agents.get(f"{sdoc[i - 1].lower_} {sdoc[i].lower_}")
+    return a.sector if a is not None and a.sector not in (None, "IGO") else None
 
 
 def _compound_modifier(sdoc, k: int) -> bool:
