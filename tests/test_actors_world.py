@@ -254,6 +254,17 @@ def _mentions(annotator, text, published):
     # people named before "from" a national group are that group
     ("Doctors from three German aid groups delivered medicine to a hospital in Mosul.", "2003-06-01",
      "Doctors from three German aid groups", "DEU", "DEU", "HLH"),
+    # a variant spelling the Phoenix country file lists, where NER saw no entity
+    ("Afganistan has agreed to reopen its border crossings, officials said.", "1996-05-02",
+     "Afganistan", "AFG", "AFG", None),
+    # an opposition is its state's: placed by the place its clause names, as crowds are
+    ("Leaders of the Democratic opposition alliance met in Minsk on Sunday.", "1997-03-02",
+     "Democratic opposition alliance", "BLR", "BLR", "OPP"),
+    ("Moslem fundamentalists staged a sit-in outside the parliament in Cairo.", "1993-04-12",
+     "Moslem fundamentalists", "EGY", "EGY", "REL"),
+    # members of an organisation named before them, even in lower case
+    ("Ireland clashed with its European common market partners over farm prices.", "1984-03-20",
+     "common market partners", "EC", None, "IGO"),
 ])
 def test_titles_and_groups_on_the_annotate_path(annotator, text, date, mention, actor_id, country, sector):
     found = _mentions(annotator, text, date)
@@ -279,3 +290,11 @@ def test_known_person_keeps_the_name_and_of_state_must_match(annotator, resolver
 def test_general_in_a_compound_title_is_no_rank(resolver, title, sector):
     res = resolver.resolve(f"{title} Tomas Varga", "1995-11-12")
     assert res is not None and res.actor.sector == sector, res and res.to_json()
+
+
+def test_variant_spellings_are_only_near_misses(kb):
+    # the Phoenix country file lists places and nicknames among a state's names; only a spelling within two
+    # letters of the state's own name, alias or demonym counts as the state where NER saw no entity
+    from detente.annotate.mentions import _within_two
+    assert _within_two("afganistan", "afghanistan") and _within_two("ethopia", "ethiopia")
+    assert not _within_two("galan", "argentina") and not _within_two("rosario", "argentine")

@@ -44,6 +44,8 @@ _HEAD_NOUNS = lexicon.words("government_nouns")
 # words that open a new clause: a crowd's place must be named inside its own clause
 _CLAUSE_WORDS = {"as", "while", "after", "before", "when", "but", "because", "although", "though", "whereas", "since"}  # "the Biden administration" is the state
 MAX_NAME_TOKENS = 4
+# plural nouns for the members of an organisation named before them ("its common market partners")
+_MEMBER_NOUNS = {"partners", "allies", "members"}
 # entity labels that a personal name never carries, even when the small model errs ("Pelosi" as EVENT happens)
 _NOT_NAMES = {"GPE", "NORP", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LAW",
               "LANGUAGE"}
@@ -331,11 +333,13 @@ class MentionFinder:
         self._metonyms(sdoc, index, resolve, candidates)
         self._groups(sdoc, index, resolve, candidates, reserved, descriptions)
         self._administrations(sdoc, index, resolve, candidates)
+        self._igo_members(sdoc, resolve, candidates)
         self._institutions(sdoc, index, resolve, candidates, reserved, descriptions)
         self._national_institutions(sdoc, index, resolve, candidates)
         surface_hits = self._surfaces_found(sdoc, index, resolve, candidates,
                                             surface if surface is not None else self.surface_matches(sdoc))
         self._entities(sdoc, index, resolve, candidates, surface_hits)
+        self._variant_spellings(sdoc, index, resolve, candidates)
         self._anaphors(sdoc, index, descriptions)
         # a capital after "in"/"at" is where something happened, not the state acting
         candidates = [c for c in candidates if not (c[0] in (SURFACE, NER) and c[4] == "metonym"
@@ -425,7 +429,7 @@ class MentionFinder:
             prev = sdoc[start - 1] if start > 0 else None
             # "Moslem fundamentalist demonstrators": a faith or creed before the crowd names no state; skip it
             while prev is not None and not prev.is_punct and prev.tag_ in ("JJ", "NNP") and not _capitalised(sdoc[start]) \
-                    and start - 1 > 0 and not self._names_state(sdoc, start - 1, resolve):
+                    and start - 1 >= 0 and not self._names_state(sdoc, start - 1, resolve):
                 start -= 1
                 prev = sdoc[start - 1] if start > 0 else None
             if prev is not None and (prev.ent_type_ in _NATION_LABELS or prev.lower_ in _POSSESSIVE
@@ -810,6 +814,22 @@ class MentionFinder:
                                                 index.of(span_start), "group", sector=sector,
                                                 gender=_POSSESSIVE_PRONOUNS[sdoc[p].lower_]))
 
+    # -- "its European common market partners", "fellow OPEC members": the organisation they belong to
+    def _igo_members(self, sdoc, resolve, candidates):
+        for i in range(1, len(sdoc)):
+            tok = sdoc[i]
+            if tok.lower_ not in _MEMBER_NOUNS or tok.tag_ != "NNS":
+                continue
+            for k in range(max(0, i - 4), i):
+                words = sdoc[k:i]
+                if words[0].is_punct or words[0].lower_ in _DEFINITE or any(t.is_punct or t.tag_ in ("DT", "PRP$")
+                                                                          for t in words):
+                    continue
+                actor = _actor(resolve.peek(words.text))
+                if actor is not None and actor.kind == "org" and actor.sector == "IGO":
+                    candidates.append((TITLE, words.start_char, tok.idx + len(tok), actor, "description"))
+                    break
+
     # -- "the Biden administration", "the Obama administration's decision": the state's government
     def _administrations(self, sdoc, index, resolve, candidates):
         for i in range(1, len(sdoc)):
@@ -993,6 +1013,28 @@ class MentionFinder:
                     continue  # NER glued words around a known name; trust the exact surface form
                 candidates.append((NER, start, end, actor, getattr(res, "basis", "") or "name"))
 
+    def _variant_spellings(self, sdoc, index, resolve, candidates):
+        """A state's name spelt as the Phoenix dictionaries list its variants ("Ethopia") where NER saw no entity.
+        Only a variant within two letters of the state's own name, alias or demonym: the dictionaries' nicknames
+        and places ("Moron", "Rosario") are no spellings of the state."""
+        kb = getattr(self.resolver, "kb", None)
+        if kb is None:
+            return
+        for tok in sdoc:
+            if tok.ent_type_ or not tok.is_alpha or len(tok) < 5 or not _capitalised(tok) \
+                    or tok.tag_ not in ("NNP", "NNPS", "JJ") or tok.text.isupper():
+                continue
+            states = {e.actor_id for e in kb.lookup(tok.text) if e.table == "state" and e.form == "alias"}
+            if len(states) != 1:
+                continue
+            st = kb.states[next(iter(states))]
+            own = [st.name] + list(st.aliases) + list(st.demonyms)
+            if tok.text in own or not any(_within_two(tok.lower_, w.lower()) for w in own if " " not in w):
+                continue
+            actor = _actor(resolve(tok.text, index.text(tok.idx)))
+            if actor is not None and actor.kind == "state":
+                candidates.append((SURFACE, tok.idx, tok.idx + len(tok), actor, "alias"))
+
     def _titled_name(self, sdoc, ent, index, resolve) -> Optional[tuple[int, int, Actor, str]]:
         """A personal name after capitalised title words the role nouns do not list ("Judge Ana Ruiz",
         "King Hassan"), and a state after it ("King Hassan of Morocco"): the name alone is unknown or belongs
@@ -1048,6 +1090,19 @@ def _not_acting(sdoc, start: int, end: int, actor) -> bool:
             j += 1
         return j < len(sdoc) and sdoc[j].lower_ in _THING_NOUNS
     return False
+
+
+def _within_two(a: str, b: str) -> bool:
+    """Edit distance (insertions, deletions, substitutions) of at most 2."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] <= 2
 
 
 def _agent_pair(kb, sdoc, i: int) -> Optional[str]:
