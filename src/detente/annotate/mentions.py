@@ -23,7 +23,7 @@ import bisect
 import re
 from collections import Counter
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from detente import lexicon
@@ -39,7 +39,8 @@ _INDEFINITE = lexicon.words("indefinite_determiners")
 _COMPLEMENT = {"to", "of", "for", "at", "in"}
 _POSSESSIVE = {"'s", "’s"}
 _POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "its": "n"}
-_NAME_ONLY_MODIFIERS = lexicon.words("name_only_modifiers")   # "the former FBI director Robert Mueller": only with a name
+_NAME_ONLY_MODIFIERS = lexicon.words("name_only_modifiers")
+_PARTICLES = lexicon.words("name_particles")   # "al", "bin", "van": lower-case words inside a name   # "the former FBI director Robert Mueller": only with a name
 _HEAD_NOUNS = lexicon.words("government_nouns")
 # words that open a new clause: a crowd's place must be named inside its own clause
 _CLAUSE_WORDS = {"as", "while", "after", "before", "when", "but", "because", "although", "though", "whereas", "since"}  # "the Biden administration" is the state
@@ -676,12 +677,15 @@ class MentionFinder:
                 if person is not None and person.kind == "person" and place is not None:
                     return p, run_end, p
             return None, None, run_end
-        k = j
-        while k < n and k - j < MAX_NAME_TOKENS:
+        k, words = j, 0
+        while k < n and words < MAX_NAME_TOKENS:
             if _capitalised(sdoc[k]) and sdoc[k].tag_ in ("NNP", "NNPS"):
-                k += 1
+                k, words = k + 1, words + 1
             elif k > j and k + 1 < n and _name_hyphen(sdoc, k):
                 k += 2  # "Jean-Claude Juncker", "Kim Jong-un": the hyphen joins one name
+            elif k > j and k + 2 < n and sdoc[k].lower_ in _PARTICLES and sdoc[k + 1].text in ("-", "‑") \
+                    and not sdoc[k].whitespace_ and not sdoc[k + 1].whitespace_ and _capitalised(sdoc[k + 2]):
+                k, words = k + 3, words + 1  # "Omar Hassan al-Bashir": a particle joined to the last name
             else:
                 break
         if k > j:
@@ -999,6 +1003,11 @@ class MentionFinder:
                 if titled is not None:
                     candidates.append((TITLE,) + titled)
                     continue
+            if people:
+                placed = self._people_of_place(sdoc, ent, first, index, resolve)
+                if placed is not None:
+                    candidates.append((SURFACE,) + placed)  # longer than the state inside it
+                    continue
             for start, end in _split_lines(self._text, first, ent.end_char):
                 surface = self._text[start:end]
                 if ent.label_ == "GPE" and _dateline(sdoc, ent.start, ent.end):
@@ -1012,6 +1021,28 @@ class MentionFinder:
                 if inside and all(a.actor_id != actor.actor_id for a in inside):
                     continue  # NER glued words around a known name; trust the exact surface form
                 candidates.append((NER, start, end, actor, getattr(res, "basis", "") or "name"))
+
+    def _people_of_place(self, sdoc, ent, first: int, index, resolve) -> Optional[tuple[int, int, Actor, str]]:
+        """"The Albanians of southern Serbia": a people named as the people of a state is that state's (the resolver
+        composes it); the state is then part of the mention."""
+        n, j = len(sdoc), ent.end + 1
+        if j >= n or sdoc[ent.end].lower_ != "of":     # "Palestinians in Lebanon" are still Palestinians
+            return None
+        if sdoc[j].lower_ == "the" and j + 1 < n:
+            j += 1
+        if re.fullmatch(r"(north|south|east|west|central)(ern)?|(north|south)-?(east|west)(ern)?", sdoc[j].lower_) \
+                and j + 1 < n:
+            j += 1
+        place = self._view.ent_at(j)
+        if place is None or place.start != j or place.label_ not in ("GPE", "LOC"):
+            return None
+        own = _actor(resolve(ent.text))
+        res = resolve(self._text[first:place.end_char], index.text(first))
+        actor = _actor(res)
+        if actor is None or actor.kind != "state" or (own is not None and own.country == actor.country):
+            return None
+        actor = replace(actor, sector=actor.sector or "CVL")   # a population, as "ethnic Albanians" are
+        return first, place.end_char, actor, getattr(res, "basis", "") or "description"
 
     def _variant_spellings(self, sdoc, index, resolve, candidates):
         """A state's name spelt as the Phoenix dictionaries list its variants ("Ethopia") where NER saw no entity.
@@ -1231,15 +1262,17 @@ _ETHNIC = re.compile(r"\bethnic[\s-]+$", re.I)
 
 def _ethnic_groups(text: str, mentions: list[Mention]) -> list[Mention]:
     """"Serb forces killed three ethnic Albanians in southern Serbia": an ethnic group named by a nationality word
-    belongs to the one other state its sentence names, not to the state of that word; with none or several, it
-    keeps the word's."""
+    belongs to the other state its sentence names most (as the resolver's minority rule has it), not to the state
+    of that word; with none, or a tie, it keeps the word's. The outlet reporting it names no state of the group."""
     out = []
     for m in mentions:
         a = m.actor
         if a.kind == "state" and a.country and _ETHNIC.search(text[max(0, m.span[0] - 12):m.span[0]]):
             near = [o.actor for o in mentions if o.sentence == m.sentence and o is not m and o.actor.country
-                    and o.actor.country != a.country]
-            if len({o.country for o in near}) == 1:
+                    and o.actor.country != a.country and o.actor.sector != "MED"]
+            ranked = Counter(o.country for o in near).most_common(2)
+            if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                near = [o for o in near if o.country == ranked[0][0]]
                 home = next((o for o in near if o.kind == "state"), near[0])
                 m = Mention(m.doc_id, m.text, m.span, Actor(home.country, home.name if home.kind == "state" else
                                                             home.country, "state", home.country, None,
