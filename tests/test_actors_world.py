@@ -312,3 +312,14 @@ def test_variant_spellings_are_only_near_misses(kb):
     from detente.annotate.mentions import _within_two
     assert _within_two("afganistan", "afghanistan") and _within_two("ethopia", "ethiopia")
     assert not _within_two("galan", "argentina") and not _within_two("rosario", "argentine")
+
+
+def test_a_person_is_no_state_by_a_dictionary_place_name(annotator):
+    # the Phoenix country file lists places and peaks under a state ("Galan" under Argentina); a name NER takes for
+    # a person is the state only when it is the state's own name, alias or demonym
+    found = _mentions(annotator, "Galan said on Monday the wheat harvest would be late this year.", "2005-03-07")
+    assert not [a for a in found.values() if a.actor_id == "ARG"], found
+    found = _mentions(annotator, "Old mines still maim Cambodians decades after the war, the agency said.", "2010-03-30")
+    assert any(a.actor_id == "KHM" for a in found.values()), found
+    found = _mentions(annotator, "Bosnian Serbs said on Tuesday their forces had left the hills.", "1994-04-26")
+    assert found.get("Bosnian Serbs") is not None and found["Bosnian Serbs"].country == "BIH", found

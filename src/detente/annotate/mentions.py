@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from detente import lexicon
+from detente.annotate.actors.kb import name_key
 from detente.annotate.lexicons import (RoleNoun, anaphors, count_group_nouns, crowd_nouns_by_first_word,
                                        description_modifiers, group_modifiers, group_nouns, institution_keys,
                                        metonym_nouns, place_words, role_nouns)
@@ -1016,6 +1017,9 @@ class MentionFinder:
                 actor = _actor(res)
                 if actor is None:
                     continue
+                if ent.label_ == "PERSON" and actor.kind == "state" and getattr(res, "basis", "") == "alias" \
+                        and not self._own_state_name(surface, actor):
+                    continue  # "Galan", "Rosario": names the Phoenix country file lists under a state, not the state
                 inside = [a for s, e, a in surface_hits[bisect.bisect_left(hit_starts, start):bisect.bisect_left(hit_starts, end)]
                           if e <= end and (s, e) != (start, end)]
                 if inside and all(a.actor_id != actor.actor_id for a in inside):
@@ -1043,6 +1047,15 @@ class MentionFinder:
             return None
         actor = replace(actor, sector=actor.sector or "CVL")   # a population, as "ethnic Albanians" are
         return first, place.end_char, actor, getattr(res, "basis", "") or "description"
+
+    def _own_state_name(self, surface: str, actor: Actor) -> bool:
+        """The surface is the state's own name, alias, demonym (or its plural) or capital in the project's table."""
+        kb = getattr(self.resolver, "kb", None)
+        st = kb.states.get(actor.actor_id) if kb is not None else None
+        if st is None:
+            return True
+        keys = {name_key(surface), name_key(surface[:-1]) if surface.endswith("s") else ""}   # "Cambodians"
+        return any(name_key(w) in keys for w in [st.name, *st.aliases, *st.demonyms, *st.capitals])
 
     def _variant_spellings(self, sdoc, index, resolve, candidates):
         """A state's name spelt as the Phoenix dictionaries list its variants ("Ethopia") where NER saw no entity.
