@@ -9,7 +9,9 @@ Candidates come from four places, in order of trust:
 Also: a nationality word or state name with a group noun ("Russian forces", "60 American diplomats":
 the state with a sector), a leader's administration ("the Biden administration": the state), lower-case
 bodies after a nation ("China's foreign ministry"), and states named as nouns inside titles ("Iran's
-president X", "ambassador to Washington"), kept as extra mentions inside the title's.
+president X", "ambassador to Washington"), kept as extra mentions inside the title's; a name after title words
+the role nouns lack ("Judge X", "King X of Morocco"); an organisation's members ("its common market partners");
+a people of a state ("the Albanians of southern Serbia"); a state's variant spelling NER left untagged.
 Capitals are actors only as metonyms: after a locative preposition ("talks in Reykjavik") they are places.
 Surnames match only inside personal names (never inside "Test-Ban Treaty").
 Each candidate is resolved with the resolver at the publication date (each surface once per document);
