@@ -9,7 +9,9 @@ Candidates come from four places, in order of trust:
 Also: a nationality word or state name with a group noun ("Russian forces", "60 American diplomats":
 the state with a sector), a leader's administration ("the Biden administration": the state), lower-case
 bodies after a nation ("China's foreign ministry"), and states named as nouns inside titles ("Iran's
-president X", "ambassador to Washington"), kept as extra mentions inside the title's.
+president X", "ambassador to Washington"), kept as extra mentions inside the title's; a name after title words
+the role nouns lack ("Judge X", "King X of Morocco"); an organisation's members ("its common market partners");
+a people of a state ("the Albanians of southern Serbia"); a state's variant spelling NER left untagged.
 Capitals are actors only as metonyms: after a locative preposition ("talks in Reykjavik") they are places.
 Surnames match only inside personal names (never inside "Test-Ban Treaty").
 Each candidate is resolved with the resolver at the publication date (each surface once per document);
@@ -23,10 +25,11 @@ import bisect
 import re
 from collections import Counter
 from functools import lru_cache
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 from detente import lexicon
+from detente.annotate.actors.kb import name_key
 from detente.annotate.lexicons import (RoleNoun, anaphors, count_group_nouns, crowd_nouns_by_first_word,
                                        description_modifiers, group_modifiers, group_nouns, institution_keys,
                                        metonym_nouns, place_words, role_nouns)
@@ -39,11 +42,14 @@ _INDEFINITE = lexicon.words("indefinite_determiners")
 _COMPLEMENT = {"to", "of", "for", "at", "in"}
 _POSSESSIVE = {"'s", "’s"}
 _POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "its": "n"}
-_NAME_ONLY_MODIFIERS = lexicon.words("name_only_modifiers")   # "the former FBI director Robert Mueller": only with a name
+_NAME_ONLY_MODIFIERS = lexicon.words("name_only_modifiers")
+_PARTICLES = lexicon.words("name_particles")   # "al", "bin", "van": lower-case words inside a name   # "the former FBI director Robert Mueller": only with a name
 _HEAD_NOUNS = lexicon.words("government_nouns")
 # words that open a new clause: a crowd's place must be named inside its own clause
 _CLAUSE_WORDS = {"as", "while", "after", "before", "when", "but", "because", "although", "though", "whereas", "since"}  # "the Biden administration" is the state
 MAX_NAME_TOKENS = 4
+# plural nouns for the members of an organisation named before them ("its common market partners")
+_MEMBER_NOUNS = {"partners", "allies", "members"}
 # entity labels that a personal name never carries, even when the small model errs ("Pelosi" as EVENT happens)
 _NOT_NAMES = {"GPE", "NORP", "LOC", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL", "CARDINAL", "LAW",
               "LANGUAGE"}
@@ -331,11 +337,13 @@ class MentionFinder:
         self._metonyms(sdoc, index, resolve, candidates)
         self._groups(sdoc, index, resolve, candidates, reserved, descriptions)
         self._administrations(sdoc, index, resolve, candidates)
+        self._igo_members(sdoc, resolve, candidates)
         self._institutions(sdoc, index, resolve, candidates, reserved, descriptions)
         self._national_institutions(sdoc, index, resolve, candidates)
         surface_hits = self._surfaces_found(sdoc, index, resolve, candidates,
                                             surface if surface is not None else self.surface_matches(sdoc))
         self._entities(sdoc, index, resolve, candidates, surface_hits)
+        self._variant_spellings(sdoc, index, resolve, candidates)
         self._anaphors(sdoc, index, descriptions)
         # a capital after "in"/"at" is where something happened, not the state acting
         candidates = [c for c in candidates if not (c[0] in (SURFACE, NER) and c[4] == "metonym"
@@ -425,7 +433,7 @@ class MentionFinder:
             prev = sdoc[start - 1] if start > 0 else None
             # "Moslem fundamentalist demonstrators": a faith or creed before the crowd names no state; skip it
             while prev is not None and not prev.is_punct and prev.tag_ in ("JJ", "NNP") and not _capitalised(sdoc[start]) \
-                    and start - 1 > 0 and not self._names_state(sdoc, start - 1, resolve):
+                    and start - 1 >= 0 and not self._names_state(sdoc, start - 1, resolve):
                 start -= 1
                 prev = sdoc[start - 1] if start > 0 else None
             if prev is not None and (prev.ent_type_ in _NATION_LABELS or prev.lower_ in _POSSESSIVE
@@ -541,6 +549,9 @@ class MentionFinder:
                 i += 1
                 continue
             noun, end = match
+            if end + 1 < n and sdoc[end].text in ("-", "‑") and sdoc[end + 1].lower_ == "general" \
+                    and not sdoc[end - 1].whitespace_ and not sdoc[end].whitespace_:
+                end += 2    # "Secretary-General", "Director-General": one title
             last = sdoc[end - 1]
             plural = last.lower_ != last.lemma_.lower() and last.lower_.endswith("s")
             # left: modifiers, nationality words, organisations, a possessive, then the article
@@ -669,12 +680,15 @@ class MentionFinder:
                 if person is not None and person.kind == "person" and place is not None:
                     return p, run_end, p
             return None, None, run_end
-        k = j
-        while k < n and k - j < MAX_NAME_TOKENS:
+        k, words = j, 0
+        while k < n and words < MAX_NAME_TOKENS:
             if _capitalised(sdoc[k]) and sdoc[k].tag_ in ("NNP", "NNPS"):
-                k += 1
+                k, words = k + 1, words + 1
             elif k > j and k + 1 < n and _name_hyphen(sdoc, k):
                 k += 2  # "Jean-Claude Juncker", "Kim Jong-un": the hyphen joins one name
+            elif k > j and k + 2 < n and sdoc[k].lower_ in _PARTICLES and sdoc[k + 1].text in ("-", "‑") \
+                    and not sdoc[k].whitespace_ and not sdoc[k + 1].whitespace_ and _capitalised(sdoc[k + 2]):
+                k, words = k + 3, words + 1  # "Omar Hassan al-Bashir": a particle joined to the last name
             else:
                 break
         if k > j:
@@ -728,12 +742,14 @@ class MentionFinder:
         for i in range(n):
             tok = sdoc[i]
             word = tok.lower_ if tok.lower_ in nouns else tok.lemma_.lower()
-            if word not in nouns or not tok.tag_.startswith("NN") or (_capitalised(tok) and tok.tag_ in ("NNP", "NNPS")
-                                                                     and not tok.is_sent_start):
+            # "American aid groups": a plural agent of two lower-case words in the dictionaries
+            pair = _agent_pair(kb, sdoc, i) if word not in nouns else None
+            if pair is None and (word not in nouns or not tok.tag_.startswith("NN") or (
+                    _capitalised(tok) and tok.tag_ in ("NNP", "NNPS") and not tok.is_sent_start)):
                 continue
-            if word in counted and tok.tag_ != "NNS":
+            if pair is None and word in counted and tok.tag_ != "NNS":
                 continue  # "the top Russian diplomat" is one person: a description for coref
-            if word not in own_nouns and (word in _role_heads() or tok.tag_ not in ("NNS", "NN")) and not (
+            if pair is None and word not in own_nouns and (word in _role_heads() or tok.tag_ not in ("NNS", "NN")) and not (
                     tok.tag_ == "NNS" and i > 0 and sdoc[i - 1].lower_ in nouns and sdoc[i - 1].lower_ not in _role_heads()):
                 # an office ("the Chilean president") is a title's; a dictionary agent is a plain noun; but "Afghan
                 # rebel leaders" are a group, the sector the agent noun before them gives
@@ -746,7 +762,7 @@ class MentionFinder:
                 continue
             if nxt < n and sdoc[nxt].lemma_.lower() in nouns and sdoc[nxt].tag_.startswith("NN"):
                 continue  # "military officials": the last noun makes the group
-            sector = nouns[word]
+            sector = pair or nouns[word]
             k = i - 1
             while k >= 0 and k >= i - 5 and (sdoc[k].lower_ in mods or _compound_modifier(sdoc, k) or (
                     # "Palestinian suicide bombers", "Afghan rebel leaders": a common noun naming the kind of group
@@ -787,6 +803,14 @@ class MentionFinder:
                                            Actor(other.actor_id, other.name, "state", other.country, None, sector, None),
                                            "description"))
                 actor = Actor(state.actor_id, state.name, "state", state.country, None, sector, None)
+                # "doctors from two American aid groups": the people named before "from" are the group's
+                h = first - 1 if first >= 1 and sdoc[first - 1].tag_ == "CD" else first
+                head = sdoc[h - 2] if h >= 2 and sdoc[h - 1].lower_ == "from" else None
+                if head is not None and head.tag_ == "NNS" and head.lower_ in nouns and head.lower_ not in _role_heads() \
+                        and (h < 3 or sdoc[h - 3].ent_type_ not in _NATION_LABELS):
+                    actor = Actor(state.actor_id, state.name, "state", state.country, None, nouns[head.lower_], None)
+                    candidates.append((TITLE, head.idx, tok.idx + len(tok), actor, "description"))
+                    continue
                 candidates.append((TITLE, nation.start_char, tok.idx + len(tok), actor, "description"))
                 continue
             own = k if sdoc[k].lower_ == "own" else None
@@ -796,6 +820,22 @@ class MentionFinder:
                 descriptions.append(Description((span_start, span_end), self._text[span_start:span_end],
                                                 index.of(span_start), "group", sector=sector,
                                                 gender=_POSSESSIVE_PRONOUNS[sdoc[p].lower_]))
+
+    # -- "its European common market partners", "fellow OPEC members": the organisation they belong to
+    def _igo_members(self, sdoc, resolve, candidates):
+        for i in range(1, len(sdoc)):
+            tok = sdoc[i]
+            if tok.lower_ not in _MEMBER_NOUNS or tok.tag_ != "NNS":
+                continue
+            for k in range(max(0, i - 4), i):
+                words = sdoc[k:i]
+                if words[0].is_punct or words[0].lower_ in _DEFINITE or any(t.is_punct or t.tag_ in ("DT", "PRP$")
+                                                                          for t in words):
+                    continue
+                actor = _actor(resolve.peek(words.text))
+                if actor is not None and actor.kind == "org" and actor.sector == "IGO":
+                    candidates.append((TITLE, words.start_char, tok.idx + len(tok), actor, "description"))
+                    break
 
     # -- "the Biden administration", "the Obama administration's decision": the state's government
     def _administrations(self, sdoc, index, resolve, candidates):
@@ -961,6 +1001,16 @@ class MentionFinder:
             first = ent.start_char
             if people and ent.start >= 1 and sdoc[ent.start - 1].ent_type_ == "NORP" and sdoc[ent.start - 1].tag_ == "JJ":
                 first = sdoc[ent.start - 1].idx  # "Iraqi Kurds": the people of a state
+            if ent.label_ == "PERSON":
+                titled = self._titled_name(sdoc, ent, index, resolve)
+                if titled is not None:
+                    candidates.append((TITLE,) + titled)
+                    continue
+            if people:
+                placed = self._people_of_place(sdoc, ent, first, index, resolve)
+                if placed is not None:
+                    candidates.append((SURFACE,) + placed)  # longer than the state inside it
+                    continue
             for start, end in _split_lines(self._text, first, ent.end_char):
                 surface = self._text[start:end]
                 if ent.label_ == "GPE" and _dateline(sdoc, ent.start, ent.end):
@@ -969,11 +1019,96 @@ class MentionFinder:
                 actor = _actor(res)
                 if actor is None:
                     continue
+                if ent.label_ == "PERSON" and actor.kind == "state" and getattr(res, "basis", "") == "alias" \
+                        and not self._own_state_name(surface, actor):
+                    continue  # "Galan", "Rosario": names the Phoenix country file lists under a state, not the state
                 inside = [a for s, e, a in surface_hits[bisect.bisect_left(hit_starts, start):bisect.bisect_left(hit_starts, end)]
                           if e <= end and (s, e) != (start, end)]
                 if inside and all(a.actor_id != actor.actor_id for a in inside):
                     continue  # NER glued words around a known name; trust the exact surface form
                 candidates.append((NER, start, end, actor, getattr(res, "basis", "") or "name"))
+
+    def _people_of_place(self, sdoc, ent, first: int, index, resolve) -> Optional[tuple[int, int, Actor, str]]:
+        """"The Albanians of southern Serbia": a people named as the people of a state is that state's (the resolver
+        composes it); the state is then part of the mention."""
+        n, j = len(sdoc), ent.end + 1
+        if j >= n or sdoc[ent.end].lower_ != "of":     # "Palestinians in Lebanon" are still Palestinians
+            return None
+        if sdoc[j].lower_ == "the" and j + 1 < n:
+            j += 1
+        if re.fullmatch(r"(north|south|east|west|central)(ern)?|(north|south)-?(east|west)(ern)?", sdoc[j].lower_) \
+                and j + 1 < n:
+            j += 1
+        place = self._view.ent_at(j)
+        if place is None or place.start != j or place.label_ not in ("GPE", "LOC"):
+            return None
+        own = _actor(resolve(ent.text))
+        res = resolve(self._text[first:place.end_char], index.text(first))
+        actor = _actor(res)
+        if actor is None or actor.kind != "state" or (own is not None and own.country == actor.country):
+            return None
+        actor = replace(actor, sector=actor.sector or "CVL")   # a population, as "ethnic Albanians" are
+        return first, place.end_char, actor, getattr(res, "basis", "") or "description"
+
+    def _own_state_name(self, surface: str, actor: Actor) -> bool:
+        """The surface is the state's own name, alias, demonym (or its plural) or capital in the project's table."""
+        kb = getattr(self.resolver, "kb", None)
+        st = kb.states.get(actor.actor_id) if kb is not None else None
+        if st is None:
+            return True
+        keys = {name_key(surface), name_key(surface[:-1]) if surface.endswith("s") else ""}   # "Cambodians"
+        return any(name_key(w) in keys for w in [st.name, *st.aliases, *st.demonyms, *st.capitals])
+
+    def _variant_spellings(self, sdoc, index, resolve, candidates):
+        """A state's name spelt as the Phoenix dictionaries list its variants ("Ethopia") where NER saw no entity.
+        Only a variant within two letters of the state's own name, alias or demonym: the dictionaries' nicknames
+        and places ("Moron", "Rosario") are no spellings of the state."""
+        kb = getattr(self.resolver, "kb", None)
+        if kb is None:
+            return
+        for tok in sdoc:
+            if tok.ent_type_ or not tok.is_alpha or len(tok) < 5 or not _capitalised(tok) \
+                    or tok.tag_ not in ("NNP", "NNPS", "JJ") or tok.text.isupper():
+                continue
+            states = {e.actor_id for e in kb.lookup(tok.text) if e.table == "state" and e.form == "alias"}
+            if len(states) != 1:
+                continue
+            st = kb.states[next(iter(states))]
+            own = [st.name] + list(st.aliases) + list(st.demonyms)
+            if tok.text in own or not any(_within_two(tok.lower_, w.lower()) for w in own if " " not in w):
+                continue
+            actor = _actor(resolve(tok.text, index.text(tok.idx)))
+            if actor is not None and actor.kind == "state":
+                candidates.append((SURFACE, tok.idx, tok.idx + len(tok), actor, "alias"))
+
+    def _titled_name(self, sdoc, ent, index, resolve) -> Optional[tuple[int, int, Actor, str]]:
+        """A personal name after capitalised title words the role nouns do not list ("Judge Ana Ruiz",
+        "King Hassan"), and a state after it ("King Hassan of Morocco"): the name alone is unknown or belongs
+        to someone of another state, so the title (and the state) make the person."""
+        if "\n" in ent.text or len(ent) > MAX_NAME_TOKENS:
+            return None
+        k = ent.start
+        while k > 0 and ent.start - k < 3 and _capitalised(sdoc[k - 1]) and sdoc[k - 1].tag_ in ("NNP", "NNPS") \
+                and not sdoc[k - 1].ent_type_ and "\n" not in sdoc[k - 1].whitespace_:
+            k -= 1
+        state, end = None, ent.end
+        if end + 1 < len(sdoc) and sdoc[end].lower_ == "of":
+            a, b = _capitalised_run(sdoc, end + 1, len(sdoc), 4)
+            place = _actor(resolve(sdoc[a:b].text)) if b > a else None
+            if place is not None and place.kind == "state":
+                state, end = place, b
+        if k == ent.start and (state is None or len(ent) < 2):
+            return None     # no title outside the name, and no state after it ("Emir Hassan of Kuwait")
+        context = index.text(ent.start_char)
+        alone = _actor(resolve(ent.text, context))
+        if alone is not None and alone.kind == "person" and (state is None or alone.country in (None, state.country)):
+            return None     # a known person: the name says who it is
+        start, stop = sdoc[k].idx, sdoc[end - 1].idx + len(sdoc[end - 1])
+        res = resolve(self._text[start:stop], context)
+        actor = _actor(res)
+        if actor is None or actor.kind != "person" or (state is not None and actor.country != state.country):
+            return None
+        return start, stop, actor, getattr(res, "basis", "") or "title+name"
 
 
 # Nouns after a company's name that make it an attribute of a thing, not an actor ("the SWIFT messaging system",
@@ -1001,6 +1136,27 @@ def _not_acting(sdoc, start: int, end: int, actor) -> bool:
             j += 1
         return j < len(sdoc) and sdoc[j].lower_ in _THING_NOUNS
     return False
+
+
+def _within_two(a: str, b: str) -> bool:
+    """Edit distance (insertions, deletions, substitutions) of at most 2."""
+    if abs(len(a) - len(b)) > 2:
+        return False
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1] <= 2
+
+
+def _agent_pair(kb, sdoc, i: int) -> Optional[str]:
+    """The sector of a two-word plural agent ending at token i ("aid groups" -> NGO), or None."""
+    if kb is None or i == 0 or sdoc[i].tag_ != "NNS" or sdoc[i - 1].tag_ != "NN" or _capitalised(sdoc[i - 1]):
+        return None
+    a = kb.agents.get(f"{sdoc[i - 1].lower_} {sdoc[i].lower_}")
+    return a.sector if a is not None and a.sector not in (None, "IGO") else None
 
 
 def _compound_modifier(sdoc, k: int) -> bool:
@@ -1121,15 +1277,17 @@ _ETHNIC = re.compile(r"\bethnic[\s-]+$", re.I)
 
 def _ethnic_groups(text: str, mentions: list[Mention]) -> list[Mention]:
     """"Serb forces killed three ethnic Albanians in southern Serbia": an ethnic group named by a nationality word
-    belongs to the one other state its sentence names, not to the state of that word; with none or several, it
-    keeps the word's."""
+    belongs to the other state its sentence names most (as the resolver's minority rule has it), not to the state
+    of that word; with none, or a tie, it keeps the word's. The outlet reporting it names no state of the group."""
     out = []
     for m in mentions:
         a = m.actor
         if a.kind == "state" and a.country and _ETHNIC.search(text[max(0, m.span[0] - 12):m.span[0]]):
             near = [o.actor for o in mentions if o.sentence == m.sentence and o is not m and o.actor.country
-                    and o.actor.country != a.country]
-            if len({o.country for o in near}) == 1:
+                    and o.actor.country != a.country and o.actor.sector != "MED"]
+            ranked = Counter(o.country for o in near).most_common(2)
+            if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                near = [o for o in near if o.country == ranked[0][0]]
                 home = next((o for o in near if o.kind == "state"), near[0])
                 m = Mention(m.doc_id, m.text, m.span, Actor(home.country, home.name if home.kind == "state" else
                                                             home.country, "state", home.country, None,

@@ -69,9 +69,11 @@ ROLE_WORDS: list[tuple[re.Pattern, str]] = [(re.compile(p), s) for p, s in [
     (r"\b(spy|intelligence officer|agent)\b", "SPY"),
     (r"\b(journalist|reporter|correspondent|editor|columnist|anchor|blogger)\b", "MED"),
     (r"\b(senator|congress(man|woman)|lawmaker|legislator|mp|parliamentarian|duma deputy|speaker|deputy of the state duma)\b", "LEG"),
-    (r"\b(judge|prosecutor|justice)\b", "JUD"),
+    (r"\b(judge|prosecutor|justice|attorney general)\b", "JUD"),
     (r"\b(police\w*|policeman|policewoman)\b", "COP"),
-    (r"\b(general|admiral|colonel|lieutenant|commander|marshal|soldier|sergeant|military|marine|troops?|officer"
+    # "Secretary-General", "Director-General", "Governor-General" are no generals
+    (r"\b((?<!secretary )(?<!director )(?<!attorney )(?<!consul )(?<!inspector )(?<!governor )(?<!solicitor )general"
+     r"|admiral|colonel|lieutenant|commander|marshal|soldier|sergeant|military|marine|troops?|officer"
      r"|gen|lt|col|maj|brig|capt|sgt|cmdr)\b", "MIL"),
     (r"\b(ambassador|envoy|diplomat|consul|charge d affaires|negotiator)\w*", "DIP"),
     (r"\b(minister|president|premier|chancellor|secretary|spokes(man|woman|person)|official|governor|mayor|king|emir|sultan"
@@ -174,7 +176,8 @@ class ActorResolver:
             party = self._party_government(m.group(1), m.group(2), d)
             if party is not None:
                 return party
-        return (self._title_name(bare, d, context, former)
+        return (self._title_name_of_state(bare, d, context, former)
+                or self._title_name(bare, d, context, former)
                 or self._surname(bare, d, context)
                 or self._description(bare, d, context, former)
                 or self._body(bare, d, context)
@@ -200,7 +203,20 @@ class ActorResolver:
             return None         # "Brussels", "Vienna", "Geneva": the EU, NATO, the OSCE or the host state
         return self._non_person(e, t, d)
 
-    def _title_name(self, t: str, d: Optional[str], context: Optional[str], former: bool) -> Optional[Resolution]:
+    def _title_name_of_state(self, t: str, d: Optional[str], context: Optional[str], former: bool) -> Optional[Resolution]:
+        """"King Hassan of Morocco": a title and a name, then the state the person belongs to. The state picks
+        among namesakes and gives an unknown person a country; "the President of Armenia" (no name) is left to
+        the office rules."""
+        m = re.match(r"^(\S+(?: \S+){1,5}) of (?:the )?([A-Z].*)$", t)
+        if not m or not m.group(1).split()[-1][:1].isupper():
+            return None
+        state = self._country_of(m.group(2))
+        if state is None:
+            return None
+        return self._title_name(m.group(1), d, context, former, where=state)
+
+    def _title_name(self, t: str, d: Optional[str], context: Optional[str], former: bool,
+                    where: Optional[str] = None) -> Optional[Resolution]:
         toks = t.split()
         if len(toks) < 2:
             return None
@@ -209,6 +225,10 @@ class ActorResolver:
             suffix = " ".join(toks[i:])
             entries = [e for e in self._dedupe(self.kb.lookup(suffix)) if e.table == "person"]
             ids = [e.actor_id for e in entries] or sorted(self.kb.surnames.get(name_key(suffix), ()))
+            if where:
+                # by surname only, the namesake must hold a post at the date ("King Hassan of Jordan" is no later PM)
+                ids = [p for p in ids if self._belongs(self.kb.people[p], where)
+                       and (entries or not d or self.kb.people[p].roles_at(d))]
             if not ids or (not entries and not suffix[:1].isupper()):
                 continue        # "a Nicaraguan bishop" is no Bishop: a surname is written with a capital
             if not entries and toks[i - 1][:1].isupper() and toks[i - 1].strip(",") not in OFFICE_NOUNS \
@@ -258,6 +278,8 @@ class ActorResolver:
         name = " ".join(name_toks)
         title_text = " ".join(prefix)
         known = self._exact(name, d, None)
+        if known is not None and where and known.actor.country != where:
+            known = None        # "King Hassan of Morocco" is not the Hassan the dictionaries file under Jordan
         if known is not None and known.actor.kind != "person":
             # "rebel Kurdistan Workers' Party": a word of description before an organisation's or state's name
             actor, why = known.actor, f"'{title_text}' before the name of {known.actor.name}"
@@ -272,7 +294,10 @@ class ActorResolver:
         if office and title.sector and office[1] == "GOV" and title.sector not in ("GOV", "CVL"):
             sector = title.sector       # "Police Minister" stays GOV; "Police Chief" is COP
         why = []
-        if title.countries:
+        if where:
+            country = where
+            why.append(f"country {country} from 'of' after the name")
+        elif title.countries:
             country = title.countries[0]
             why.append(f"country {country} from '{self._country_words(title_text) or title_text}'")
         else:
@@ -301,6 +326,10 @@ class ActorResolver:
         actor = Actor(actor_id=_slug(name), name=name, kind="person", country=country, org=title.org,
                       sector=sector, role=role)
         return Resolution(actor, "title+name", "inferred, not in the knowledge base: " + "; ".join(why))
+
+    @staticmethod
+    def _belongs(p: Person, state: str) -> bool:
+        return p.country == state or any(r.country == state for r in p.roles)
 
     def _surname(self, t: str, d: Optional[str], context: Optional[str]) -> Optional[Resolution]:
         ids = sorted(self.kb.surnames.get(name_key(t), ()))
