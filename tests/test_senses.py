@@ -48,6 +48,25 @@ TEXTS = {
     # the senses need their words: sanctions on a military are no blockade, strengthening ties is no mobilisation
     "sanctions-on-military": "The European Union imposed sanctions on Iran's military on Monday.",
     "strengthen-ties": "India and Japan strengthened their defence ties on Monday.",
+    # second pass. 16: cutting food aid (CAMEO 162), reducing gas exports (163), forcing a UN mission out (166)
+    "reduce-food-aid": "The United Nations reduced food aid to North Korea on Monday, citing a funding shortfall.",
+    "cut-food": "The United States cut food shipments to Yemen on Tuesday.",
+    "reduce-gas": "Russia reduced gas exports to Poland on Wednesday.",
+    "force-mission-out": "Eritrea forced the UN monitoring mission out of the country on Monday.",
+    # 17: forcing entry (the coercion PETRARCH2's bare "force" gave, kept beside the row above); stopping a rally
+    "force-way-into": "Venezuelan police forced their way into Argentina's embassy in Caracas on Sunday.",
+    "prevent-rally": "Belarusian police prevented a rally by opposition supporters in Minsk on Saturday.",
+    # 08 / 03: letting inspectors in (CAMEO 0862), announced (0355); widening political freedoms (0811)
+    "allow-inspectors": "Syria allowed UN chemical weapons inspectors into the town of Douma on Saturday.",
+    "allow-inspectors-future": "Iran said on Monday it would allow the return of UN nuclear inspectors.",
+    "expand-freedoms": "Vietnam has expanded press freedoms, the foreign ministry said on Friday.",
+    "enhance-freedoms": "Myanmar's military government enhanced political freedoms on Friday.",
+    # 03: offering troops is an intent to give military aid (0332), not a threat; accepting a compromise (030)
+    "offer-troops": "Chad offered its troops to Mali on Tuesday to fight Islamist militants.",
+    "accept-compromise": "Serbia accepted a compromise drafted by the European Union on Thursday.",
+    # the senses need their words
+    "reduce-troops": "Russia reduced its troops near the Finnish border on Friday.",
+    "prevent-attack": "Israeli forces prevented an attack on Tel Aviv on Friday.",
 }
 
 
@@ -96,6 +115,18 @@ def find(events, *, cameo=None, plover=None, source=None, target="any") -> list:
     ("deny-permits", "120", "REJECT", "HUN", "RUS"),
     ("renege", "120", "REJECT", "IRN", "USA"),
     ("pressure-to", "10", "REQUEST", "USA", "TUR"),
+    ("reduce-food-aid", "162", "SANCTION", "UN", "PRK"),
+    ("cut-food", "162", "SANCTION", "USA", "YEM"),
+    ("reduce-gas", "163", "COERCE", "RUS", "POL"),
+    ("force-mission-out", "166", "SANCTION", "ERI", "UN"),
+    ("force-way-into", "170", "COERCE", "VEN", "ARG"),
+    ("prevent-rally", "1721", "COERCE", "BLR", "BLR"),   # police at home: their own country's people
+    ("allow-inspectors", "0862", "RETREAT", "SYR", "UN"),
+    ("allow-inspectors-future", "0355", "AGREE", "IRN", "UN"),
+    ("expand-freedoms", "0811", "CONCEDE", "VNM", "any"),
+    ("enhance-freedoms", "0811", "CONCEDE", "MMR", "any"),
+    ("offer-troops", "0332", "AGREE", "TCD", "MLI"),
+    ("accept-compromise", "030", "AGREE", "SRB", "EU"),
 ])
 def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     events = coded[case_id]
@@ -110,6 +141,9 @@ def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     ("call-strike", "08"),             # calling a strike is no easing of dissent
     ("deny-that", "12"),               # denying a claim about a visa is still a denial, not a refusal
     ("pressure-to-cancel", "08"),      # a strike someone is pressed to cancel is not cancelled
+    ("reduce-troops", "16"),           # fewer troops is no cut in aid
+    ("prevent-attack", "17"),          # stopping an attack restricts no political freedom
+    ("offer-troops", "13"),            # troops offered to fight someone are no threat to the one offered them
 ])
 def test_sense_needs_its_words(coded, case_id, root):
     events = coded[case_id]
