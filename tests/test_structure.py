@@ -206,6 +206,10 @@ TEXTS = {
     "reporter-it": "Iran, which backs the Syrian government, said on Monday it opposed Turkey's offensive.",
     "appos-role": "Russia's Federal Security Service said on Thursday it had detained Evan Gershkovich, a Moscow "
                   "correspondent for The Wall Street Journal, in Yekaterinburg.",
+    # 61. a state's rulers and its people face each other at home
+    "home-demand": "Armenian farmers demanded compensation from the Armenian government on Monday.",
+    "home-accuse": "Striking Nigerian teachers accused the Nigerian government of breaking its promises.",
+    "home-not-self": "Georgian diplomats urged the Georgian government to act.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -776,3 +780,13 @@ def test_a_role_in_apposition_renames_the_person(coded):
     events = events_of(coded, "appos-role")
     assert [e for e in events if e.cameo == "173" and e.target and e.target.actor_id == "evan-gershkovich"], produced(events)
     assert not [e for e in events if e.cameo == "173" and side(e.target) == "RUS"], produced(events)
+
+
+@pytest.mark.parametrize("case_id, plover, state", [("home-demand", "REQUEST", "ARM"), ("home-accuse", "ACCUSE", "NGA")])
+def test_rulers_and_people_face_each_other_at_home(coded, case_id, plover, state):
+    assert_coded(coded, case_id, plover=plover, source=state, target=state)
+
+
+def test_a_states_own_officials_do_not_face_its_government(coded):
+    events = events_of(coded, "home-not-self")
+    assert not [e for e in events if side(e.source) == "GEO" and side(e.target) == "GEO"], produced(events)

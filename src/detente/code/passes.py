@@ -22,6 +22,11 @@ from .places import entity_text, locate, resolve_place
 
 # Roots where source and target may share a side (arrests, protests, violence at home).
 DOMESTIC_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
+# A state's rulers and its people face each other at home in demands, accusations, refusals, threats and yielding
+# ("the Albanians of southern Serbia are demanding autonomy from Serbian authorities")
+RULER_SECTORS = frozenset({"GOV", "LEG", "JUD", "COP"})
+PEOPLE_SECTORS = frozenset({"CVL", "OPP", "LAB", "REF", "EDU", "MED", "REL", "BUS", "AGR"})
+HOME_POLITICS_ROOTS = frozenset({"08", "10", "11", "12", "13"})
 MIN_CONFIDENCE = 0.4
 # "Iran reached an agreement with the United States, Britain, France, Germany, Russia and China": six rows
 MAX_SIDES = 6
@@ -432,14 +437,17 @@ def pairs(book: Codebook, doc: DocumentState, d: Draft) -> None:
                     seen.add(k)
                     out.append((src, tgt))
         out = out or [(sources[0], targets[0])]
-    # one side on itself only at home (arrests, protests, violence); an act that needs a target has one
+    # one side on itself only at home (arrests, protests, violence; rulers and people); an act that needs a target
+    # has one
     d.pairs = [(src, tgt) for src, tgt in out
-               if not (tgt is not None and faction(src.actor) == faction(tgt.actor) and d.act_root not in DOMESTIC_ROOTS)
+               if not (tgt is not None and faction(src.actor) == faction(tgt.actor) and d.act_root not in DOMESTIC_ROOTS
+                       and not _rulers_and_people(src, tgt, d.act_root))
                # at home a side acts on another part of its own state ("government forces ... against civilians")
                # (and anywhere, a state on a faction of its own: "Croatia is investigating Croatian extremists")
                and not (tgt is not None and src.actor.actor_id == tgt.actor.actor_id
                         and (src.actor.sector == tgt.actor.sector
-                             or (d.act_root not in DOMESTIC_ROOTS and faction(src.actor) == faction(tgt.actor))))
+                             or (d.act_root not in DOMESTIC_ROOTS and faction(src.actor) == faction(tgt.actor)
+                                 and not _rulers_and_people(src, tgt, d.act_root))))
                and not (tgt is None and p.needs_target and not d.untargeted)]
 
 
@@ -659,6 +667,14 @@ def _ultimatum(tok) -> bool:
     announced = any(ch.dep_ == "aux" and (ch.lower_ in FUTURE_AUX or ch.lower_ == "would") for t in verbs for ch in t.children)
     return announced and any(ch.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in ch.children)
                              for t in verbs for ch in t.children)
+
+
+def _rulers_and_people(src: Party, tgt: Party, root: str) -> bool:
+    """A state's government and a part of its people, each named, in the politics of home."""
+    # a state named with no sector ("the Nigerian government", "Serbia") is its government
+    sectors = {x.actor.sector or ("GOV" if x.actor.kind == "state" else None) for x in (src, tgt)}
+    return root in HOME_POLITICS_ROOTS and bool(sectors & RULER_SECTORS) and bool(sectors & PEOPLE_SECTORS) \
+        and not {src.basis, tgt.basis} & {"pronoun", "context", "dyad", "place", "speaker"}
 
 
 def _question(tok) -> bool:
