@@ -278,6 +278,9 @@ def _mentions(annotator, text, published):
      "Lebanese youths", "LBN", "LBN", "CVL"),
     ("Algeria's president said he would meet leaders of the Islamic Salvation Front (FIS) next week.", "1999-09-20",
      "FIS", "FIS-DZA", "DZA", "OPP"),
+    # a name spelled out before the acronym an organisation is known by is that organisation, not a state inside it
+    ("The government met envoys of the National Union for the Total Independence of Angola (UNITA) in Lusaka.",
+     "1994-10-31", "National Union for the Total Independence of Angola", "UNITA", "AGO", "REB"),
 ])
 def test_titles_and_groups_on_the_annotate_path(annotator, text, date, mention, actor_id, country, sector):
     found = _mentions(annotator, text, date)
@@ -323,3 +326,8 @@ def test_a_person_is_no_state_by_a_dictionary_place_name(annotator):
     assert any(a.actor_id == "KHM" for a in found.values()), found
     found = _mentions(annotator, "Bosnian Serbs said on Tuesday their forces had left the hills.", "1994-04-26")
     assert found.get("Bosnian Serbs") is not None and found["Bosnian Serbs"].country == "BIH", found
+
+
+def test_a_persons_party_in_brackets_does_not_rename_him(annotator):
+    found = _mentions(annotator, "Prime Minister Benjamin Netanyahu (Likud) met the president on Sunday.", "2015-05-03")
+    assert any(a.actor_id == "benjamin-netanyahu" for a in found.values()), found

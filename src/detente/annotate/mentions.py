@@ -373,7 +373,7 @@ class MentionFinder:
         mentions += self._nested_states(doc, sdoc, index, resolve, mentions, descriptions)
         mentions += self._crowds(doc, sdoc, index, resolve, mentions, descriptions)
         mentions.sort(key=lambda m: (m.span[0], m.span[1]))
-        return _ethnic_groups(text, mentions), descriptions
+        return _spelled_out(text, _ethnic_groups(text, mentions), sdoc), descriptions
 
     def _nested_states(self, doc, sdoc, index, resolve, mentions, descriptions) -> list[Mention]:
         """States named as nouns inside a title or a person description: "Iran's president Masoud Pezeshkian",
@@ -1294,3 +1294,40 @@ def _ethnic_groups(text: str, mentions: list[Mention]) -> list[Mention]:
                                                             a.sector or "CVL", None), m.sentence, m.basis)
         out.append(m)
     return out
+
+
+_SPELLED = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’.-]*|of|for|the|and|de|du|la|le|des|el|al)(?:\s+(?:[A-Z][\w'’.-]*|of|for|the|and|de|du|la|"
+                      r"le|des|el|al))+)\s*\(\s*$")
+
+
+def _spelled_out(text: str, mentions: list[Mention], sdoc) -> list[Mention]:
+    """"National Union for the Total Independence of Angola (UNITA)": a name spelled out before the acronym an
+    organisation is known by is that organisation, not the state or words inside it. The acronym's letters must all
+    be initials of the name's words ("Prime Minister Benjamin Netanyahu (Likud)" is a person with his party)."""
+    people = {(e.start_char, e.end_char) for e in sdoc.ents if e.label_ == "PERSON"}
+    out, drop = [], set()
+    for m in mentions:
+        acronym = m.text
+        if m.actor.kind != "org" or not (2 <= len(acronym) <= 8 and acronym.isupper() and acronym.isalpha()) \
+                or not text[m.span[1]:m.span[1] + 2].lstrip().startswith(")"):
+            continue
+        found = _SPELLED.search(text[max(0, m.span[0] - 160):m.span[0]])
+        if found is None:
+            continue
+        words = found.group(1).split()
+        # the shortest run of words, from a capitalised one, whose initials hold the acronym's letters: "the National
+        # Union ..." starts at the name, and "Bashir and the Sudan People's Liberation Movement (SPLM)" at "Sudan"
+        first = next((i for i in range(len(words) - 2, -1, -1) if words[i][0].isupper()
+                      and set(acronym) <= {w[0].upper() for w in words[i:]}), None)
+        if first is None:
+            continue
+        name = " ".join(words[first:])
+        end = m.span[0] - (len(text[:m.span[0]]) - len(text[:m.span[0]].rstrip(" (")))
+        start = end - len(name)
+        if text[start:end] != name or any(a < end and b > start for a, b in people):
+            continue
+        drop |= {id(o) for o in mentions if start <= o.span[0] and o.span[1] <= end}
+        out.append(Mention(m.doc_id, name, (start, end), m.actor, m.sentence, "alias"))
+    if not out:
+        return mentions
+    return sorted([o for o in mentions if id(o) not in drop] + out, key=lambda x: (x.span[0], x.span[1]))
