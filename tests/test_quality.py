@@ -53,9 +53,9 @@ def test_gold_set_meets_its_thresholds(gold, tmp_path: Path):
 
 # The PLOVER gold standard records (real wire sentences, read from ../shared, never copied here): a development
 # set. First look before any tuning: type found 0.257. Floors sit a little below the figures reached.
-# Set at type found 0.609, top 0.598, source country 0.917, source actors resolved alone 0.899.
-GSR_THRESHOLDS = {"gsr.type_found": 0.59, "gsr.type_top": 0.58, "gsr.source_country": 0.89,
-                  "gsr.source_actor_country": 0.88}
+# Set at type found 0.693, top 0.682, source country 0.935, source actors resolved alone 0.905.
+GSR_THRESHOLDS = {"gsr.type_found": 0.68, "gsr.type_top": 0.67, "gsr.source_country": 0.91,
+                  "gsr.source_actor_country": 0.89}
 
 
 def test_gsr_development_sentences_meet_their_thresholds(shared_dir, tmp_path: Path):
