@@ -210,6 +210,11 @@ TEXTS = {
     "home-demand": "Armenian farmers demanded compensation from the Armenian government on Monday.",
     "home-accuse": "Striking Nigerian teachers accused the Nigerian government of breaking its promises.",
     "home-not-self": "Georgian diplomats urged the Georgian government to act.",
+    # 62. asked for an act, the one who would do it is the one asked; what is acted on is not a side at home
+    "demand-withdrawal": "EU foreign ministers demanded the withdrawal of Russian forces from Moldova on Monday.",
+    "demand-release-own": "Iran demanded the release of Iranian prisoners held by the United States.",
+    "pressure-workers": "Iranian authorities have been pressuring workers of the state bus company of Tehran to "
+                        "cancel their strike.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -790,3 +795,15 @@ def test_rulers_and_people_face_each_other_at_home(coded, case_id, plover, state
 def test_a_states_own_officials_do_not_face_its_government(coded):
     events = events_of(coded, "home-not-self")
     assert not [e for e in events if side(e.source) == "GEO" and side(e.target) == "GEO"], produced(events)
+
+
+def test_asked_for_an_act_the_doer_is_the_one_asked(coded):
+    events = events_of(coded, "demand-withdrawal")
+    assert not [e for e in events if e.plover == "REQUEST" and side(e.target) == "MDA"], produced(events)
+    assert_coded(coded, "demand-withdrawal", plover="REQUEST", source="EU", target="RUS")
+
+
+def test_what_is_acted_on_is_no_side_at_home(coded):
+    events = events_of(coded, "demand-release-own")
+    assert not [e for e in events if side(e.source) == "IRN" and side(e.target) == "IRN"], produced(events)
+    assert_coded(coded, "pressure-workers", plover="REQUEST", source="IRN", target="IRN")

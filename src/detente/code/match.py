@@ -6,6 +6,8 @@ from typing import Optional
 
 from spacy.attrs import LEMMA, LOWER
 
+from detente import lexicon
+
 from .dictionary import Dictionary, Pattern, required
 from .parties import QUANTITY_NOUNS, Parties, Party, faction, side
 
@@ -14,6 +16,7 @@ RELATIVE = frozenset({"which", "that", "who", "whom"})
 # "After talks with X, Ukraine said", "In a phone call, A told B": a nominal event in an adjunct of a clause
 ADJUNCT_PREPS = frozenset({"after", "following", "during", "in"})
 OBJECT_HOSTS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
+DOER_NOUNS = lexicon.words("doer_nouns")
 # where an act in what is said would happen ("in Syria", "near the border")
 CONTENT_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "throughout", "across"})
 # intent, consultation, support, cooperation, aid and concession: acts done with or for their target
@@ -407,6 +410,14 @@ class Matcher:
                 # a comment is about one other side: the first named in its content
                 c.targets, c.target_role = (found[:1] if role == "content" else found), role
                 break
+        if c.cameo[:2] in ("02", "10") and c.trigger.pos_ == "VERB":
+            # "demanded the withdrawal of Serbian forces from Bosnia": the one asked is who would withdraw
+            doers = [p for o in c.trigger.children if o.dep_ == "dobj" and o.lemma_.lower() in DOER_NOUNS
+                     for d in [*(g for pp in o.children if pp.dep_ == "prep" and pp.lower_ == "of" for g in pobjs(pp)),
+                               *(g for g in o.children if g.dep_ == "poss")]
+                     for p in parties.phrase(d, exclude) if faction(p.actor) not in apart]
+            if doers:
+                c.targets, c.target_role = doers, "doer"
         if not c.targets and c.sources and c.cameo[:2] in PURPOSE_ROOTS:
             # "opened fire to disperse the demonstrators": force aimed by its purpose at the purpose's object
             own = {(p.actor.actor_id, p.actor.sector) for p in c.sources}

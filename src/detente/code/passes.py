@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from functools import lru_cache
 from typing import Optional
 
+from detente import lexicon
+from detente.annotate.actors.kb import KnowledgeBase
 from detente.types import Actor, Event, Sentence
 
 from .context import event_contexts
@@ -27,6 +30,12 @@ DOMESTIC_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
 RULER_SECTORS = frozenset({"GOV", "LEG", "JUD", "COP"})
 PEOPLE_SECTORS = frozenset({"CVL", "OPP", "LAB", "REF", "EDU", "MED", "REL", "BUS", "AGR"})
 HOME_POLITICS_ROOTS = frozenset({"08", "10", "11", "12", "13"})
+
+
+@lru_cache(maxsize=1)
+def _people_nouns() -> frozenset:
+    """Nouns for people named by what they are ("workers", "students"): the agent words of the actor tables."""
+    return frozenset(KnowledgeBase.load().word_agents) | lexicon.words("member_nouns")
 MIN_CONFIDENCE = 0.4
 # "Iran reached an agreement with the United States, Britain, France, Germany, Russia and China": six rows
 MAX_SIDES = 6
@@ -441,13 +450,13 @@ def pairs(book: Codebook, doc: DocumentState, d: Draft) -> None:
     # has one
     d.pairs = [(src, tgt) for src, tgt in out
                if not (tgt is not None and faction(src.actor) == faction(tgt.actor) and d.act_root not in DOMESTIC_ROOTS
-                       and not _rulers_and_people(src, tgt, d.act_root))
+                       and not _rulers_and_people(src, tgt, d.act_root, d.candidate.trigger))
                # at home a side acts on another part of its own state ("government forces ... against civilians")
                # (and anywhere, a state on a faction of its own: "Croatia is investigating Croatian extremists")
                and not (tgt is not None and src.actor.actor_id == tgt.actor.actor_id
                         and (src.actor.sector == tgt.actor.sector
                              or (d.act_root not in DOMESTIC_ROOTS and faction(src.actor) == faction(tgt.actor)
-                                 and not _rulers_and_people(src, tgt, d.act_root))))
+                                 and not _rulers_and_people(src, tgt, d.act_root, d.candidate.trigger))))
                and not (tgt is None and p.needs_target and not d.untargeted)]
 
 
@@ -669,8 +678,22 @@ def _ultimatum(tok) -> bool:
                              for t in verbs for ch in t.children)
 
 
-def _rulers_and_people(src: Party, tgt: Party, root: str) -> bool:
-    """A state's government and a part of its people, each named, in the politics of home."""
+def _rulers_and_people(src: Party, tgt: Party, root: str, trigger) -> bool:
+    """A state's government and a part of its people, each named, in the politics of home; the target an argument of
+    the trigger itself ("demanded the release of Iranian prisoners" asks someone else to free them)."""
+    t = trigger.doc[tgt.i] if 0 <= tgt.i < len(trigger.doc) else None
+    while t is not None and t.dep_ in ("amod", "compound", "poss", "nmod", "det", "case") and t.head is not t:
+        t = t.head  # "Serbian authorities": from the word that named the side to the head of its phrase
+    up = t
+    while up is not None and up.dep_ == "pobj" and up.head.lower_ == "of":
+        up = up.head.head
+        if up.lemma_.lower() in _people_nouns():
+            t = up  # "workers of the bus company of Tehran": the people are the argument
+    # "demanded compensation from the government": a preposition on the trigger or on its object, but not the
+    # "of" of what is acted on ("the release of Iranian prisoners")
+    if t is None or not (t.head == trigger or (t.dep_ == "pobj" and t.head.lower_ != "of" and (
+            t.head.head == trigger or (t.head.head.dep_ == "dobj" and t.head.head.head == trigger)))):
+        return False
     # a state named with no sector ("the Nigerian government", "Serbia") is its government
     sectors = {x.actor.sector or ("GOV" if x.actor.kind == "state" else None) for x in (src, tgt)}
     return root in HOME_POLITICS_ROOTS and bool(sectors & RULER_SECTORS) and bool(sectors & PEOPLE_SECTORS) \
