@@ -215,6 +215,10 @@ TEXTS = {
     "demand-release-own": "Iran demanded the release of Iranian prisoners held by the United States.",
     "pressure-workers": "Iranian authorities have been pressuring workers of the state bus company of Tehran to "
                         "cancel their strike.",
+    # 63. a protest is aimed at whom its demand is made of
+    "protest-demand": "Thousands of Kenyans protested in Nairobi to demand the resignation of President William Ruto.",
+    "hunger-strike-demand": "Opposition activists continued their hunger strike to demand the resignation of Prime "
+                            "Minister Nikol Pashinyan.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -807,3 +811,11 @@ def test_what_is_acted_on_is_no_side_at_home(coded):
     events = events_of(coded, "demand-release-own")
     assert not [e for e in events if side(e.source) == "IRN" and side(e.target) == "IRN"], produced(events)
     assert_coded(coded, "pressure-workers", plover="REQUEST", source="IRN", target="IRN")
+
+
+@pytest.mark.parametrize("case_id, source, target", [("protest-demand", "KEN", "william-ruto"),
+                                                     ("hunger-strike-demand", "ARM", "nikol-pashinyan")])
+def test_a_protest_is_aimed_at_whom_its_demand_is_made_of(coded, case_id, source, target):
+    events = events_of(coded, case_id)
+    assert [e for e in events if e.plover == "PROTEST" and side(e.source) == source and e.target
+            and e.target.actor_id == target], produced(events)

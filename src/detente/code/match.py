@@ -427,6 +427,22 @@ class Matcher:
                     if (p.actor.actor_id, p.actor.sector) not in own]
             if aims:
                 c.targets, c.target_role = aims, "purpose"
+        if not c.targets and c.sources and c.cameo[:2] == "14":
+            # "protested to demand the resignation of President Ruto", "continued their hunger strike to demand ...":
+            # a protest is aimed at whom its demand is made of
+            own = {p.actor.actor_id for p in c.sources}
+            gov = self.governor(c.trigger)
+            aims = [p for h in [c.trigger, *([gov] if gov is not None else [])] for ch in h.children
+                    if ch.dep_ in ("xcomp", "advcl") and ch.pos_ == "VERB"
+                    and any(a.dep_ == "aux" and a.lower_ == "to" for a in ch.children)
+                    and any(q.frame == "request" for q in self.d.lookup(ch.lemma_.lower(), "VERB"))
+                    for o in ch.children if o.dep_ == "dobj"
+                    for g in ([o] + ([x for pp in o.children if pp.dep_ == "prep" and pp.lower_ == "of" for x in pobjs(pp)]
+                                     + [x for x in o.children if x.dep_ == "poss"]
+                                     if o.lemma_.lower() in DOER_NOUNS else []))
+                    for p in parties.phrase(g) if p.actor.actor_id not in own]
+            if aims:
+                c.targets, c.target_role = aims[:1], "purpose"
         if not c.targets and c.sources and c.pattern.symmetric and c.trigger.dep_ == "pobj" \
                 and c.trigger.head.lower_ in ADJUNCT_PREPS and c.trigger.head.head.pos_ == "VERB":
             # "In a video call, A told B that ...": the host clause's object is the other side
@@ -435,7 +451,8 @@ class Matcher:
             if objs:
                 c.targets, c.target_role = objs, "host"
         # a pronoun source must not be the target it sits next to ("Ukraine, on whose border it deployed")
-        if c.sources and all(p.basis == "pronoun" for p in c.sources) and c.targets:
+        if c.sources and all(p.basis == "pronoun" for p in c.sources) and c.targets \
+                and any(0 <= t.i < min(p.i for p in c.sources) for t in c.targets):
             tsides = frozenset(side(p.actor) for p in c.targets)
             if any(side(p.actor) in tsides for p in c.sources):
                 c.sources = [q for p in c.sources
