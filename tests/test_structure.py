@@ -219,6 +219,9 @@ TEXTS = {
     "protest-demand": "Thousands of Kenyans protested in Nairobi to demand the resignation of President William Ruto.",
     "hunger-strike-demand": "Opposition activists continued their hunger strike to demand the resignation of Prime "
                             "Minister Nikol Pashinyan.",
+    # 64. what a speaker only senses or believes of another side is not that side's act
+    "felt-ready": "Turkey's foreign minister said he felt that Athens was ready for talks with Ankara.",
+    "believe-attack": "US officials believe Russia launched the cyber attack on the pipeline.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -819,3 +822,9 @@ def test_a_protest_is_aimed_at_whom_its_demand_is_made_of(coded, case_id, source
     events = events_of(coded, case_id)
     assert [e for e in events if e.plover == "PROTEST" and side(e.source) == source and e.target
             and e.target.actor_id == target], produced(events)
+
+
+@pytest.mark.parametrize("case_id, actor", [("felt-ready", "GRC"), ("believe-attack", "RUS")])
+def test_what_a_speaker_only_senses_is_not_the_others_act(coded, case_id, actor):
+    events = events_of(coded, case_id)
+    assert not [e for e in events if side(e.source) == actor], produced(events)
