@@ -331,3 +331,9 @@ def test_a_person_is_no_state_by_a_dictionary_place_name(annotator):
 def test_a_persons_party_in_brackets_does_not_rename_him(annotator):
     found = _mentions(annotator, "Prime Minister Benjamin Netanyahu (Likud) met the president on Sunday.", "2015-05-03")
     assert any(a.actor_id == "benjamin-netanyahu" for a in found.values()), found
+
+
+def test_a_capital_told_of_before_its_states_independence_stands_for_the_older_state(resolver):
+    # successions.csv: South Sudan took its territory from Sudan on 2011-07-09
+    assert resolver.resolve("Juba", "1990-05-01").actor.actor_id == "SDN"
+    assert resolver.resolve("Juba", "2015-05-01").actor.actor_id == "SSD"

@@ -6,6 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from detente.annotate.actors.kb import as_of
+
 from .match import Candidate
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -52,24 +54,6 @@ def _city_index() -> tuple[dict, dict]:
                 also[k] = c
     folded.update(also)
     return exact, folded
-
-
-@lru_cache(maxsize=1)
-def _successions() -> list[tuple[str, str, str]]:
-    path = Path(__file__).with_name("data") / "successions.csv"
-    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")][1:]
-    return [(country.strip(), since.strip(), before.strip()) for country, since, before in rows]
-
-
-def as_of(country: Optional[str], day: Optional[str]) -> Optional[str]:
-    """The state a place was in on `day` (YYYY, YYYY-MM or YYYY-MM-DD): Juba in 1990 was in Sudan."""
-    if not country or not day:
-        return country
-    for newer, since, before in _successions():
-        if country == newer and day[:len(since)] < since[:len(day)]:
-            return as_of(before, day)
-    return country
 
 
 def resolve_place(name: str, day: Optional[str] = None) -> Optional[dict]:

@@ -484,3 +484,18 @@ class KnowledgeBase:
                 yield a, p.actor_id, "person_alias"
             for s in self._surnames_of(p):
                 yield s, p.actor_id, "surname"
+
+
+@lru_cache(maxsize=1)
+def _successions() -> list[tuple[str, str, str]]:
+    return [(r["country"].strip(), r["since"].strip(), r["before"].strip()) for r in _rows("successions.csv")]
+
+
+def as_of(country: Optional[str], day: Optional[str]) -> Optional[str]:
+    """The state a place was in on `day` (YYYY, YYYY-MM or YYYY-MM-DD): Juba in 1990 was in Sudan."""
+    if not country or not day:
+        return country
+    for newer, since, before in _successions():
+        if country == newer and day[:len(since)] < since[:len(day)]:
+            return as_of(before, day)
+    return country

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from detente import lexicon
-from detente.annotate.actors.kb import Entry, KnowledgeBase, Person, Role, name_key, norm_date, plain
+from detente.annotate.actors.kb import Entry, KnowledgeBase, Person, Role, as_of, name_key, norm_date, plain
 from detente.types import Actor
 
 # Office phrases, most specific first: (pattern over plain text, role_key, sector, title).
@@ -681,6 +681,8 @@ class ActorResolver:
         kb = self.kb
         if e.table == "state":
             s = kb.states[e.actor_id]
+            if e.form == "capital" and as_of(s.iso3, d) in kb.states and as_of(s.iso3, d) != s.iso3:
+                s = kb.states[as_of(s.iso3, d)]  # "Juba" told of in 1990 stands for Sudan
             basis = {"name": "name", "alias": "alias", "demonym": "alias", "capital": "metonym"}[e.form]
             note = {"demonym": "demonym", "capital": "capital as metonym for the state"}.get(e.form, "")
             if s.historical:
