@@ -221,7 +221,10 @@ TEXTS = {
                             "Minister Nikol Pashinyan.",
     # 64. what a speaker only senses or believes of another side is not that side's act
     "felt-ready": "Turkey's foreign minister said he felt that Athens was ready for talks with Ankara.",
-    "believe-attack": "US officials believe Russia launched the cyber attack on the pipeline.",
+    "saw-willingness": "The Greek minister said he saw willingness from the Turkish delegation to resume talks.",
+    # 65. a fronted participle's pronoun looks ahead to the subject of the clause it opens
+    "fronted-his": "Blinken arrived in Reykjavik on Tuesday. Speaking after his meeting with Blinken on Wednesday, "
+                   "Lavrov struck an optimistic tone.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -824,7 +827,13 @@ def test_a_protest_is_aimed_at_whom_its_demand_is_made_of(coded, case_id, source
             and e.target.actor_id == target], produced(events)
 
 
-@pytest.mark.parametrize("case_id, actor", [("felt-ready", "GRC"), ("believe-attack", "RUS")])
+@pytest.mark.parametrize("case_id, actor", [("felt-ready", "GRC"), ("saw-willingness", "TUR")])
 def test_what_a_speaker_only_senses_is_not_the_others_act(coded, case_id, actor):
     events = events_of(coded, case_id)
     assert not [e for e in events if side(e.source) == actor], produced(events)
+
+
+def test_a_fronted_participles_pronoun_is_the_clause_subject(coded):
+    events = events_of(coded, "fronted-his")
+    assert [e for e in events if e.plover == "CONSULT" and e.source.actor_id == "sergey-lavrov"
+            and e.target and e.target.actor_id == "antony-blinken"], produced(events)

@@ -142,6 +142,8 @@ def speculative(c: Candidate, words: dict) -> bool:
     for a in [c.trigger] + list(c.trigger.ancestors)[:5]:
         if a is not c.trigger and a.lemma_.lower() in words["speculation"]:
             return True
+        if a is not c.trigger and c.cameo[:2] == "03" and a.lemma_.lower() in words.get("impression_words", ()):
+            return True  # "felt that Washington is ready for rapprochement": the speaker's impression, not its intent
         if a is not c.trigger and a.pos_ == "NOUN" and a.lemma_.lower() in words["claim_nouns"] and any(
                 ch.dep_ in ("acl", "ccomp") and (ch.i == c.trigger.i or ch.is_ancestor(c.trigger)) for ch in a.children):
             return True  # "the UK claim that the OPCW backed its analysis": asserted by the UK, not established

@@ -214,6 +214,15 @@ class Parties:
                     if q.basis != "pronoun"]
             if said and (said[0].actor.kind == "person") == person:
                 return Party(said[0].actor, "pronoun", tok.i)
+        for a in tok.ancestors:
+            if a.dep_ == "advcl" and a.tag_ in ("VBG", "VBN") and tok.i < a.head.i and a.i < a.head.i:
+                # "Speaking after his meeting with Blinken, Lavrov said": a fronted participle's pronoun looks ahead
+                # to the subject of the clause it opens
+                ahead = [q for sb in a.head.children if sb.dep_ == "nsubj" for q in self.phrase(sb, exclude, conj=False)
+                         if q.basis != "pronoun"]
+                if ahead and (ahead[0].actor.kind == "person") == person:
+                    return Party(ahead[0].actor, "pronoun", tok.i)
+                break
         fits = [m for m in self.before if m.span[1] <= pos and (m.actor.kind == "person") == person
                 and side(m.actor) not in exclude and m.actor.actor_id not in exclude]
         if not fits:
