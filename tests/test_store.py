@@ -146,7 +146,7 @@ def test_a_store_made_by_the_previous_version_is_migrated_and_keeps_its_columns_
     with Store(path) as store:
         names = [n for (n,) in store.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
         assert names == [name for name, _ in MIGRATIONS] == ["0001_base", "0002_event_context", "0003_missing_columns",
-                                                             "0004_incremental"]
+                                                             "0004_incremental", "0005_incident_pending"]
         columns = [c[0] for c in store.con.execute("DESCRIBE events").fetchall()]
         assert columns[-2:] == ["context", "block_key"]  # appended at the end of the old table
         # the old event got its incident block
@@ -224,10 +224,14 @@ def test_a_large_write_goes_in_batches_and_keeps_every_row(tmp_path, monkeypatch
         assert sorted(d.doc_id for d in store.documents()) == list("abcde")
 
 
-def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event(tmp_path):
+@pytest.mark.parametrize("deferred", [False, True])
+def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event(tmp_path, deferred, monkeypatch):
     """Each write recomputes only the months its events touch (or a whole block that holds a year-only date): the
-    incidents must be exactly those one pass over all events gives, ids and all, however the events arrive."""
+    incidents must be exactly those one pass over all events gives, ids and all, however the events arrive. Writes
+    that defer them (a run's batches but its last) leave them to the last, which gives the same."""
     import random
+    from detente.store import database
+    monkeypatch.setattr(database, "RESOLVE_CHUNK_EVENTS", 5)  # several chunks
     from detente.resolve import merge_incidents
     rng = random.Random(3)
     sides = [RUS, USA, Actor("UKR", "Ukraine", "state", country="UKR")]
@@ -248,7 +252,10 @@ def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event
         for start in range(0, 60, 7):
             batch = {d.doc_id for d in docs[start:start + 7]}
             store.write_run("r", [d for d in docs if d.doc_id in batch], [], [],
-                            [replace(e) for e in events if e.doc_id in batch])
+                            [replace(e) for e in events if e.doc_id in batch], resolve=not deferred or start + 7 >= 60)
+            if deferred and start == 0:
+                assert store.count("incident_pending") and not store.count("incidents")
+        assert store.count("incident_pending") == 0
         stored = {e.event_id: e.incident_id for e in store.events()}
         incidents = {i.incident_id: (sorted(i.event_ids), i.num_mentions, i.num_sources, i.num_articles)
                      for i in store.incidents()}

@@ -137,6 +137,7 @@ MIGRATIONS: tuple[tuple[str, Union[str, Callable]], ...] = (
     ("0002_event_context", "ALTER TABLE events ADD COLUMN IF NOT EXISTS context VARCHAR"),
     ("0003_missing_columns", _add_missing_columns),
     ("0004_incremental", _incremental),
+    ("0005_incident_pending", "CREATE TABLE IF NOT EXISTS incident_pending (block_key VARCHAR, month VARCHAR)"),
 )
 
 
@@ -264,6 +265,7 @@ def _quoted(names: Iterable[str]) -> str:
 
 
 INSERT_BATCH = 20_000  # rows per statement
+RESOLVE_CHUNK_EVENTS = 20_000  # stored events recomputed per transaction when deferred incidents are resolved
 
 
 def _insert(con, table: str, records: list[dict[str, Any]]) -> None:
@@ -443,10 +445,17 @@ class Store:
 
     def write_run(self, run_id: str, docs: Iterable[Document], mentions: Iterable[Mention],
                   quotes: Iterable[Quote], events: Iterable[Event], run_info: Optional[dict[str, Any]] = None,
-                  originals: Iterable[Original] = ()) -> None:
+                  originals: Iterable[Original] = (), resolve: bool = True) -> None:
         """In one transaction: replace the rows of these documents (and of earlier versions of the same records,
         by origin, that this run did not write), add `originals` to the dedupe index, and recompute the incidents of
-        the blocks whose events changed."""
+        the blocks whose events changed.
+
+        The incidents of new events are deferred: their scopes are noted in incident_pending, and with `resolve`
+        (a run's last batch) every noted scope is recomputed, once (resolve_pending). Recomputing a scope costs its
+        events, and a scope fills as the corpus does: once per batch, a run would cost the square of its size; once
+        per run, its incidents are those one pass over its events gives, however it was cut into batches. A write
+        that replaces documents recomputes its own scopes at once, as their earlier incident ids are at hand only
+        then."""
         docs = list(docs)
         with self.transaction() as con:
             doc_ids = sorted({d.doc_id for d in docs})
@@ -471,9 +480,15 @@ class Store:
             fresh = list({e.event_id: e for e in events}.values())
             # an event's incident is the store's to give, whatever the object carried: the new events get theirs
             # before they are inserted
-            self.update_incidents(map(incident_scope, removed + fresh), previous, fresh)
+            scopes = map(incident_scope, removed + fresh)
+            if removed:
+                self.update_incidents(scopes, previous, fresh)
+            else:
+                self._defer(scopes, fresh)
             _insert(con, "events", [event_record(e) for e in fresh])
             _add_originals(con, originals)
+            if resolve:
+                self.resolve_pending()
             if run_info is not None:
                 self.record_run(run_id, run_info)
 
@@ -481,6 +496,37 @@ class Store:
         self.con.execute(f"INSERT OR REPLACE INTO runs ({_quoted(('run_id', 'started', 'finished', 'inputs', 'counts'))})"
                          " VALUES (?,?,?,?,?)", (run_id, run_info.get("started"), run_info.get("finished"),
                                                  _json(run_info.get("inputs")), _json(run_info.get("counts"))))
+
+    def _defer(self, scopes: Iterable[Optional[tuple[str, Optional[str]]]], fresh: list[Event]) -> None:
+        for e in fresh:
+            e.incident_id = None
+        _insert(self.con, "incident_pending", [{"block_key": b, "month": m} for b, m in
+                                               sorted({s for s in scopes if s is not None}, key=repr)])
+
+    def resolve_pending(self) -> None:
+        """Recompute the incidents of the scopes writes deferred (write_run), a chunk of blocks of about
+        RESOLVE_CHUNK_EVENTS events at a time (memory stays bounded by the chunk), each in its own transaction unless
+        called inside one."""
+        pending = self.con.execute("SELECT DISTINCT block_key, month FROM incident_pending").fetchall()
+        if not pending:
+            return
+        sizes = dict(self.con.execute(
+            "SELECT block_key, count(*) FROM events WHERE block_key IN (SELECT block_key FROM incident_pending) "
+            "GROUP BY block_key").fetchall())
+        scopes: dict[str, list[tuple[str, Optional[str]]]] = {}
+        for block, month in sorted(pending, key=repr):
+            scopes.setdefault(block, []).append((block, month))
+        chunk: list[str] = []
+        size = 0
+        for n, block in enumerate(sorted(scopes)):
+            chunk.append(block)
+            size += sizes.get(block, 0)
+            if size >= RESOLVE_CHUNK_EVENTS or n == len(scopes) - 1:
+                with self.transaction() as con:
+                    self.update_incidents([s for b in chunk for s in scopes[b]])
+                    con.execute("DELETE FROM incident_pending WHERE block_key IN (SELECT unnest(?::VARCHAR[]))",
+                                [chunk])
+                chunk, size = [], 0
 
     def update_incidents(self, scopes: Iterable[Optional[tuple[str, Optional[str]]]], previous: Optional[dict] = None,
                          fresh: Iterable[Event] = ()) -> list[Incident]:
