@@ -266,3 +266,22 @@ def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event
     assert groups(stored.items()) == groups([(e.event_id, e.incident_id) for e in whole])
     assert sorted(incidents.values()) == sorted((sorted(i.event_ids), i.num_mentions, i.num_sources, i.num_articles)
                                                 for i in expected)
+
+
+def test_a_run_read_back_a_few_documents_at_a_time_is_the_run_read_at_once(tmp_path, monkeypatch):
+    from detente.store import database
+    items = [make(d, outlet) for d, outlet in zip("cabed", ("TASS", "RT", "AP", "TASS", "RT"))]
+    items[1] = (*items[1][:3], replace(items[1][3], date="2021-07-29"))  # two incidents
+    with Store(tmp_path / "d.duckdb") as store:
+        write(store, *items)
+        order = ["e", "a", "c", "b", "d"]
+        store.select_run(order)
+
+        def read():
+            return {t: [r.to_row() for r in store.run_rows(t)] for t in ("documents", "entities", "events", "quotes",
+                                                                           "incidents")}
+        whole = read()
+        monkeypatch.setattr(database, "EXPORT_CHUNK_DOCUMENTS", 1)  # one row of incidents a chunk, too
+        assert read() == whole
+        assert [d["doc_id"] for d in whole["documents"]] == order and len(whole["incidents"]) == 2
+        assert [i["date"] for i in whole["incidents"]] == ["2021-07-28", "2021-07-29"]

@@ -36,7 +36,7 @@ import numpy as np
 from detente.dedupe import Deduper, Original
 from detente.resolve import block_key, merge_incidents, previous_of
 from detente.settings import STORE_MEMORY_MB, STORE_WAIT_SECONDS
-from detente.types import Document, Event, Incident, Mention, Quote
+from detente.types import Actor, Document, Event, Incident, Mention, Quote
 
 try:
     import fcntl
@@ -265,6 +265,7 @@ def _quoted(names: Iterable[str]) -> str:
 
 
 INSERT_BATCH = 20_000  # rows per statement
+EXPORT_CHUNK_DOCUMENTS = 5_000  # a run's rows are read back (exported) this many documents at a time
 RESOLVE_CHUNK_EVENTS = 20_000  # stored events recomputed per transaction when deferred incidents are resolved
 
 
@@ -549,8 +550,8 @@ class Store:
             con.execute("CREATE OR REPLACE TEMP TABLE touched (block_key VARCHAR, month VARCHAR)")
             _insert(con, "touched", [{"block_key": b, "month": None} for b in sorted(whole)]
                     + [{"block_key": b, "month": m} for b, m in scopes if m is not None and b not in whole])
-            stored = self._events_where("WHERE event_id IN (SELECT e.event_id FROM events e JOIN touched t ON "
-                                        "e.block_key = t.block_key AND (t.month IS NULL OR substr(e.date, 1, 7) = t.month))")
+            stored = self._merge_inputs("JOIN touched t ON e.block_key = t.block_key "
+                                        "AND (t.month IS NULL OR substr(e.date, 1, 7) = t.month)")
             had = {e.event_id: e.incident_id for e in stored}
             kept = dict(previous or {})
             kept.update(previous_of(stored))
@@ -571,6 +572,25 @@ class Store:
             self._link(con, [(e.event_id, e.incident_id) for e in stored if e.incident_id != had[e.event_id]])
             con.execute("DROP TABLE touched")
         return incidents
+
+    def _merge_inputs(self, join: str) -> list[Event]:
+        """The stored events of `join` (on events e) with only what merging them into incidents reads (resolve/):
+        the text columns stay unread, and the actors are parsed once per distinct JSON text."""
+        actors: dict[Optional[str], Any] = {None: None}
+
+        def actor(text):
+            if text not in actors:
+                actors[text] = Actor.from_row(json.loads(text))
+            return actors[text]
+
+        cursor = self.con.execute(
+            "SELECT e.event_id, e.doc_id, e.source, e.target, e.cameo, e.plover, e.date, e.location, e.aux_mode, "
+            f"e.confidence, e.incident_id, e.symmetric FROM events e {join} ORDER BY e.event_id")
+        return [Event(event_id, doc_id, "", (0, 0), actor(source), actor(target), cameo, plover, None, 0, 0.0,
+                      date=date, location=None if location is None else json.loads(location), aux_mode=aux_mode,
+                      confidence=confidence, incident_id=incident_id, symmetric=bool(symmetric))
+                for event_id, doc_id, source, target, cameo, plover, date, location, aux_mode, confidence, incident_id,
+                symmetric in cursor.fetchall()]
 
     @staticmethod
     def _link(con, pairs: list[tuple[str, Optional[str]]]) -> None:
@@ -633,19 +653,29 @@ class Store:
 
     def run_rows(self, table: str, scope: str = "run_order"):
         """The rows of the selected run's documents as objects, streamed in the run's order (events in the order
-        they were found); for incidents, those that hold any of their events, by date (undated last), then id."""
+        they were found); for incidents, those that hold any of their events, by date (undated last), then id.
+        A chunk of EXPORT_CHUNK_DOCUMENTS documents (or as many incidents) at a time: DuckDB sorts a chunk, never the
+        whole run, so memory stays flat however large the run."""
         columns = self._columns(table)
         picked = ", ".join(f't."{c}"' for c in columns)
         if table == "incidents":
-            sql = (f"SELECT {picked} FROM incidents t WHERE incident_id IN (SELECT incident_id FROM events WHERE "
-                   f"doc_id IN (SELECT doc_id FROM {scope}) AND incident_id IS NOT NULL) "
-                   f"ORDER BY t.date NULLS LAST, t.incident_id")
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE run_incidents AS SELECT incident_id, row_number() OVER "
+                "(ORDER BY date NULLS LAST, incident_id) AS n FROM incidents WHERE incident_id IN (SELECT incident_id "
+                f"FROM events WHERE doc_id IN (SELECT doc_id FROM {scope}) AND incident_id IS NOT NULL)")
+            scope, order = "run_incidents", "o.n"
+            sql = f"SELECT {picked} FROM incidents t JOIN run_incidents o USING (incident_id) WHERE o.n >= ? AND o.n < ?"
         else:
-            sql = f"SELECT {picked} FROM {table} t JOIN {scope} o USING (doc_id) ORDER BY {_RUN_ORDER[table]}"
-        cursor = self.con.execute(sql)
-        while chunk := cursor.fetchmany(1000):
-            for values in chunk:
-                yield TYPES[table].from_row(stored_row(table, dict(zip(columns, values))))
+            order = _RUN_ORDER[table]
+            sql = f"SELECT {picked} FROM {table} t JOIN {scope} o USING (doc_id) WHERE o.n >= ? AND o.n < ?"
+        bounds = [n for (n,) in self.con.execute(
+            f"SELECT n FROM (SELECT n, row_number() OVER (ORDER BY n) - 1 AS k FROM {scope}) "
+            f"WHERE k % {EXPORT_CHUNK_DOCUMENTS} = 0 ORDER BY n").fetchall()]
+        for low, high in zip(bounds, bounds[1:] + [None]):
+            cursor = self.con.execute(f"{sql} ORDER BY {order}", [low, high if high is not None else 2 ** 62])
+            while chunk := cursor.fetchmany(1000):
+                for values in chunk:
+                    yield TYPES[table].from_row(stored_row(table, dict(zip(columns, values))))
 
     def run_brief_rows(self, limit: int) -> tuple[list, list, list, list]:
         """(documents, events, quotes, incidents) for the run's brief: of all its documents, or of the newest `limit`
