@@ -1,7 +1,7 @@
 """The DuckDB store: an embedded file, no server, and the one truth of a run.
 
-A run's rows are written in one transaction, with the incidents recomputed over every stored event: either all of
-it lands or none does. Rows are keyed by ids derived from content (doc_id hashes the canonical source and the raw
+A batch's rows are written in one transaction: either all of it lands or none does. The incidents its events touch
+are noted in it and recomputed once per run, in its last batch (write_run). Rows are keyed by ids derived from content (doc_id hashes the canonical source and the raw
 record; event and quote ids derive from it), so re-running the same inputs replaces rows instead of adding copies,
 and running on new inputs adds to the store. Incident ids stay as they were when new mentions join (resolve/).
 
