@@ -147,7 +147,8 @@ def _greedy(events: list[Event]) -> list[_Cluster]:
 
 def _register(n: int, date: Optional[str], by_date: dict, by_prefix: dict) -> None:
     """List cluster n under its date and every prefix of it, each list in order of creation."""
-    for index, key in [(by_date, date)] + ([] if date is None else [(by_prefix, date[:k]) for k in range(len(date) + 1)]):
+    prefixes = [] if date is None else [(by_prefix, date[:k]) for k in range(len(date) + 1)]
+    for index, key in [(by_date, date)] + prefixes:
         listed = index[key]
         if not listed or listed[-1] < n:
             listed.append(n)

@@ -1,9 +1,10 @@
 """The DuckDB store: an embedded file, no server, and the one truth of a run.
 
 A batch's rows are written in one transaction: either all of it lands or none does. The incidents its events touch
-are noted in it and recomputed once per run, in its last batch (write_run). Rows are keyed by ids derived from content (doc_id hashes the canonical source and the raw
-record; event and quote ids derive from it), so re-running the same inputs replaces rows instead of adding copies,
-and running on new inputs adds to the store. Incident ids stay as they were when new mentions join (resolve/).
+are noted in it and recomputed once per run, in its last batch (write_run). Rows are keyed by ids derived from
+content (doc_id hashes the canonical source and the raw record; event and quote ids derive from it), so re-running
+the same inputs replaces rows instead of adding copies, and running on new inputs adds to the store. Incident ids
+stay as they were when new mentions join (resolve/).
 
 Rows are the types' own serialisation (`to_row()` in types.py, the same dict a JSONL line holds), flattened for SQL:
 a span becomes span_start and span_end, an object or list becomes JSON text, and a few plain columns are added for
@@ -664,7 +665,8 @@ class Store:
                 "(ORDER BY date NULLS LAST, incident_id) AS n FROM incidents WHERE incident_id IN (SELECT incident_id "
                 f"FROM events WHERE doc_id IN (SELECT doc_id FROM {scope}) AND incident_id IS NOT NULL)")
             scope, order = "run_incidents", "o.n"
-            sql = f"SELECT {picked} FROM incidents t JOIN run_incidents o USING (incident_id) WHERE o.n >= ? AND o.n < ?"
+            sql = (f"SELECT {picked} FROM incidents t JOIN run_incidents o USING (incident_id) "
+                   f"WHERE o.n >= ? AND o.n < ?")
         else:
             order = _RUN_ORDER[table]
             sql = f"SELECT {picked} FROM {table} t JOIN {scope} o USING (doc_id) WHERE o.n >= ? AND o.n < ?"
