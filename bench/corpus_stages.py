@@ -10,7 +10,9 @@ real pipeline (picked by a hash of its doc_id), with its doc_id and ids rewritte
 article's publication date, so that the incident blocks fill as a multi-year corpus fills them. Reading, cleaning,
 dedupe against the store, the store's writes and incident updates, and the export run as they do in production.
 
-Writes bench/CORPUS_STAGES.md: time per document and peak memory of the whole process tree at each size.
+Writes bench/CORPUS_STAGES.md: time per document and peak memory of the whole process tree at each size. With
+--merge, the sizes run before (saved in bench/out/corpus_stages.json) stay in the table, so a long size can run
+alone later: `--sizes 100000 --merge`.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402
 from run import DETENTE, OUT, REPO, machine, measured  # noqa: E402
 
+SAVED = OUT / "corpus_stages.json"  # the figures of the last runs, for --merge
 POOL_DOCUMENTS = 60  # real articles coded once; every article of the corpus replays one of them
 
 REPLAY = textwrap.dedent("""
@@ -104,6 +107,7 @@ def one_size(n: int, workers: int, seed: int) -> dict:
         stats = work / "stats.json"
         cmd = [sys.executable, "-c", REPLAY, "run", str(docs_dir), "--out", str(work / "out"), "--db",
                str(work / "x.duckdb"), "--workers", str(workers), "--stats-json", str(stats)]
+        load = os.getloadavg()[0]
         r = measured(cmd, None, {**os.environ, "REPLAY_POOL": str(pool)})
         if r["returncode"] not in (0, 3):
             raise SystemExit(f"the run failed ({r['returncode']}): {r['stderr'][-3000:]}")
@@ -113,7 +117,8 @@ def one_size(n: int, workers: int, seed: int) -> dict:
                 "peak_rss_mb": r["peak_rss_mb"], "peak_pss_mb": r.get("peak_pss_mb"),
                 "largest_process_mb": r["peak_rss_single_mb"], "events": s["counts"].get("events"),
                 "incidents": s["counts"].get("incidents"), "store_mb": round((work / "x.duckdb").stat().st_size / 2 ** 20),
-                "loadavg": os.getloadavg()[0]}
+                "cpu_ms_per_doc": {k: round(1000 * v / n, 2) for k, v in s.get("cpu_seconds", {}).items()},
+                "loadavg_start": load, "loadavg": os.getloadavg()[0]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -128,14 +133,21 @@ def report(rows: list[dict], args) -> str:
              f"- command: `python bench/corpus_stages.py --sizes {args.sizes} --workers {args.workers}`",
              f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; machine: "
              + ", ".join(f"{k} {v}" for k, v in machine().items()), "",
+             "Wall times count the waits for a CPU shared with other work; the CPU milliseconds of the main process "
+             "(the store, dedupe and export, DuckDB's threads included) do not, and are the figure to compare when the "
+             "load average (at the start and the end of each size) was high.", "",
              "| documents | seconds | ms / doc | " + " | ".join(f"{s} ms/doc" for s in stages)
-             + " | peak RSS MB (all) | peak PSS MB | largest process MB | events | incidents | store MB | load avg |",
-             "|" + "---:|" * (11 + len(stages))]
+             + " | main CPU ms/doc | workers CPU ms/doc | peak RSS MB (all) | peak PSS MB | largest process MB | events "
+               "| incidents | store MB | load avg |",
+             "|" + "---:|" * (12 + len(stages))]
     for r in rows:
+        cpu = r.get("cpu_ms_per_doc", {})
         lines.append(f"| {r['docs']:,} | {r['seconds']} | {r['ms_per_doc']} | "
                      + " | ".join(str(r["stage_ms_per_doc"].get(s, "")) for s in stages)
+                     + f" | {cpu.get('main', '')} | {cpu.get('workers', '')}"
                      + f" | {r['peak_rss_mb']:.0f} | {r['peak_pss_mb'] or 0:.0f} | {r['largest_process_mb']:.0f} | "
-                       f"{r['events']:,} | {r['incidents']:,} | {r['store_mb']} | {r['loadavg']:.1f} |")
+                       f"{r['events']:,} | {r['incidents']:,} | {r['store_mb']} | "
+                       f"{r.get('loadavg_start', r['loadavg']):.1f} / {r['loadavg']:.1f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -145,13 +157,21 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print each size's figures as a JSON line")
+    parser.add_argument("--merge", action="store_true",
+                        help=f"keep the other sizes of the last runs ({SAVED.relative_to(REPO)}) in the report")
     args = parser.parse_args()
-    rows = []
+    saved = json.loads(SAVED.read_text(encoding="utf-8")) if args.merge and SAVED.exists() else {}
+    rows: dict[str, dict] = {str(r["docs"]): r for r in saved.get("rows", [])}
     for n in (int(x) for x in args.sizes.split(",")):
-        rows.append(one_size(n, args.workers, args.seed))
+        rows[str(n)] = one_size(n, args.workers, args.seed)
         if args.json:
-            print(json.dumps(rows[-1]), flush=True)
-        (HERE / "CORPUS_STAGES.md").write_text(report(rows, args), encoding="utf-8")
+            print(json.dumps(rows[str(n)]), flush=True)
+        ordered = sorted(rows.values(), key=lambda r: r["docs"])
+        if args.merge:  # the command that gives the whole table
+            args.sizes = ",".join(str(r["docs"]) for r in ordered)
+        SAVED.parent.mkdir(parents=True, exist_ok=True)
+        SAVED.write_text(json.dumps({"rows": ordered}), encoding="utf-8")
+        (HERE / "CORPUS_STAGES.md").write_text(report(ordered, args), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -97,3 +97,26 @@ def test_previous_ids_stay_within_their_block_and_each_is_kept_once():
     incidents = merge_incidents(recoded, {}, previous=previous)
     by_type = {i.plover: i.incident_id for i in incidents}
     assert by_type["CONSULT"] == old.incident_id and by_type["ACCUSE"] != old.incident_id
+
+
+def test_clusters_looked_up_by_date_are_the_ones_a_scan_of_every_cluster_finds():
+    """The greedy first-fit over a block looks its clusters up by date; a scan of all of them gives the same groups."""
+    import random
+
+    from detente.resolve.incidents import _Cluster, _greedy
+
+    def scanned(events):
+        clusters = []
+        for e in sorted(events, key=lambda e: (-len(e.date or ""), e.event_id)):
+            home = next((c for c in clusters if c.accepts(e)), None)
+            home.add(e) if home else clusters.append(_Cluster(e))
+        return clusters
+
+    rng = random.Random(3)
+    dates = [None, "", "XXXX-06", "2021", "2021-06", "2021-07", "2021-06-16", "2021-06-17", "2021-07-01"]
+    for _ in range(200):
+        events = [ev(f"d{rng.randrange(9)}-e{n}", f"d{rng.randrange(3)}", RUS, USA, date=rng.choice(dates),
+                     where=rng.choice([None, None, "Geneva", "Vienna"])) for n in range(rng.randrange(1, 40))]
+        events = list({e.event_id: e for e in events}.values())
+        assert [[e.event_id for e in c.events] for c in _greedy(events)] == \
+               [[e.event_id for e in c.events] for c in scanned(events)]

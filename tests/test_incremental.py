@@ -49,6 +49,14 @@ def state(db: Path) -> dict:
         con.close()
 
 
+def pending(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM incident_pending").fetchone()[0]
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def folder(tmp_path) -> Path:
     f = tmp_path / "news"
@@ -152,13 +160,14 @@ def test_a_run_stopped_after_a_batch_keeps_it_and_the_next_run_resumes(folder, t
         assert not (tmp_path / ".d.duckdb.lock").exists()
     kept = state(db)  # consistent: every incident's events and counts agree (state() checks)
     assert len(kept["documents"]) == 1
+    assert pending(db)  # the batch's incidents wait for the run's last batch: the next run's
     assert not list(out.glob("*.jsonl"))  # the files are written once the run is whole
 
     resumed = run([str(folder)], out, db)
     assert resumed.skipped == 1 and resumed.parse_stats["documents"] == 2
     clean_db = tmp_path / "clean.duckdb"
     run([str(folder)], tmp_path / "clean", clean_db)
-    assert state(db) == state(clean_db)
+    assert state(db) == state(clean_db) and not pending(db)
     for name in ("documents.jsonl", "entities.jsonl", "events.jsonl", "quotes.jsonl"):
         assert [{k: v for k, v in json.loads(line).items() if k != "incident_id"} for line in
                 (out / name).read_text().splitlines()] == \

@@ -146,7 +146,7 @@ def test_a_store_made_by_the_previous_version_is_migrated_and_keeps_its_columns_
     with Store(path) as store:
         names = [n for (n,) in store.con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
         assert names == [name for name, _ in MIGRATIONS] == ["0001_base", "0002_event_context", "0003_missing_columns",
-                                                             "0004_incremental"]
+                                                             "0004_incremental", "0005_incident_pending"]
         columns = [c[0] for c in store.con.execute("DESCRIBE events").fetchall()]
         assert columns[-2:] == ["context", "block_key"]  # appended at the end of the old table
         # the old event got its incident block
@@ -224,10 +224,14 @@ def test_a_large_write_goes_in_batches_and_keeps_every_row(tmp_path, monkeypatch
         assert sorted(d.doc_id for d in store.documents()) == list("abcde")
 
 
-def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event(tmp_path):
+@pytest.mark.parametrize("deferred", [False, True])
+def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event(tmp_path, deferred, monkeypatch):
     """Each write recomputes only the months its events touch (or a whole block that holds a year-only date): the
-    incidents must be exactly those one pass over all events gives, ids and all, however the events arrive."""
+    incidents must be exactly those one pass over all events gives, ids and all, however the events arrive. Writes
+    that defer them (a run's batches but its last) leave them to the last, which gives the same."""
     import random
+    from detente.store import database
+    monkeypatch.setattr(database, "RESOLVE_CHUNK_EVENTS", 5)  # several chunks
     from detente.resolve import merge_incidents
     rng = random.Random(3)
     sides = [RUS, USA, Actor("UKR", "Ukraine", "state", country="UKR")]
@@ -248,7 +252,10 @@ def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event
         for start in range(0, 60, 7):
             batch = {d.doc_id for d in docs[start:start + 7]}
             store.write_run("r", [d for d in docs if d.doc_id in batch], [], [],
-                            [replace(e) for e in events if e.doc_id in batch])
+                            [replace(e) for e in events if e.doc_id in batch], resolve=not deferred or start + 7 >= 60)
+            if deferred and start == 0:
+                assert store.count("incident_pending") and not store.count("incidents")
+        assert store.count("incident_pending") == 0
         stored = {e.event_id: e.incident_id for e in store.events()}
         incidents = {i.incident_id: (sorted(i.event_ids), i.num_mentions, i.num_sources, i.num_articles)
                      for i in store.incidents()}
@@ -259,3 +266,22 @@ def test_incidents_updated_batch_by_batch_are_those_of_one_pass_over_every_event
     assert groups(stored.items()) == groups([(e.event_id, e.incident_id) for e in whole])
     assert sorted(incidents.values()) == sorted((sorted(i.event_ids), i.num_mentions, i.num_sources, i.num_articles)
                                                 for i in expected)
+
+
+def test_a_run_read_back_a_few_documents_at_a_time_is_the_run_read_at_once(tmp_path, monkeypatch):
+    from detente.store import database
+    items = [make(d, outlet) for d, outlet in zip("cabed", ("TASS", "RT", "AP", "TASS", "RT"))]
+    items[1] = (*items[1][:3], replace(items[1][3], date="2021-07-29"))  # two incidents
+    with Store(tmp_path / "d.duckdb") as store:
+        write(store, *items)
+        order = ["e", "a", "c", "b", "d"]
+        store.select_run(order)
+
+        def read():
+            return {t: [r.to_row() for r in store.run_rows(t)] for t in ("documents", "entities", "events", "quotes",
+                                                                           "incidents")}
+        whole = read()
+        monkeypatch.setattr(database, "EXPORT_CHUNK_DOCUMENTS", 1)  # one row of incidents a chunk, too
+        assert read() == whole
+        assert [d["doc_id"] for d in whole["documents"]] == order and len(whole["incidents"]) == 2
+        assert [i["date"] for i in whole["incidents"]] == ["2021-07-28", "2021-07-29"]

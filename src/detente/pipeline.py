@@ -346,10 +346,10 @@ class _Run:
                         break
                     prepared = self._prepare(batch, coding)
                     if pending is not None:
-                        self._commit(*pending, keep=prepared[1])
+                        self._commit(*pending, keep=prepared[1], last=False)
                     pending = prepared
                 if pending is not None:
-                    self._commit(*pending, keep=[])
+                    self._commit(*pending, keep=[], last=True)
             self.bar.finish("documents")
             self.result.parse_stats = dict(self.stats)
             self._finish(started)
@@ -394,7 +394,7 @@ class _Run:
                 self.bar.advance("documents")
         return fresh, self.deduper.added(), coding.submit(articles)
 
-    def _commit(self, docs: list[Document], originals, coded, keep) -> None:
+    def _commit(self, docs: list[Document], originals, coded, keep, last: bool) -> None:
         mentions, quotes, events = [], [], []
         notes: dict[str, str] = {}  # doc_id -> the budget that stopped some of its coding
         done = 0
@@ -417,7 +417,9 @@ class _Run:
             if d.doc_id in notes:
                 d.error = "; ".join(n for n in dict.fromkeys((d.error, notes[d.doc_id])) if n)
         with self._timed("store"):
-            self.store.write_run(self.result.run_id, docs, mentions, quotes, events, originals=originals)
+            # the incidents of the run's batches are recomputed once, with its last batch (Store.write_run)
+            self.store.write_run(self.result.run_id, docs, mentions, quotes, events, originals=originals,
+                                 resolve=last)
         for _ in range(len(docs) - done):
             self.bar.advance("documents")
         # the store holds this batch's originals now; keep only those of the batch being coded

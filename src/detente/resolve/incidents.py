@@ -20,7 +20,9 @@ larger part keeps it and the other gets a new one.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
+import heapq
 from collections import Counter, defaultdict
 from typing import Iterable, Mapping, Optional
 
@@ -109,17 +111,49 @@ def merge_incidents(events: Iterable[Event], outlets: dict[str, Optional[str]],
     taken = {incident_id for incident_id, _ in previous.values() if incident_id} | set(taken)
     incidents = []
     for key in sorted(blocks):
-        clusters: list[_Cluster] = []
-        # most precise dates first, so coarse mentions join the cluster they are compatible with
-        for e in sorted(blocks[key], key=lambda e: (-len(e.date or ""), e.event_id)):
-            home = next((c for c in clusters if c.accepts(e)), None)
-            if home:
-                home.add(e)
-            else:
-                clusters.append(_Cluster(e))
+        clusters = _greedy(blocks[key])
         for c, incident_id in zip(clusters, _ids(key, clusters, previous, taken)):
             incidents.append(_incident(c, outlets, incident_id))
     return incidents
+
+
+def _greedy(events: list[Event]) -> list[_Cluster]:
+    """Each event, most precise dates first (so coarse mentions join the cluster they are compatible with), joins the
+    first cluster in order of creation that accepts it, or starts one. Only clusters whose date is a prefix of the
+    event's, or starts with it, can accept it: they are looked up by date, so a large block costs no scan of all its
+    clusters per event."""
+    clusters: list[_Cluster] = []
+    by_date: dict[Optional[str], list[int]] = defaultdict(list)    # cluster date -> clusters, in order of creation
+    by_prefix: dict[str, list[int]] = defaultdict(list)            # every prefix of a cluster's date -> clusters
+    for e in sorted(events, key=lambda e: (-len(e.date or ""), e.event_id)):
+        if e.date is None:
+            candidates = by_date[None]
+        else:
+            lists = [by_prefix[e.date]] + [by_date[e.date[:k]] for k in range(len(e.date)) if e.date[:k] in by_date]
+            candidates = lists[0] if len(lists) == 1 else heapq.merge(*lists)
+        home = next((clusters[n] for n in candidates if clusters[n].accepts(e)), None)
+        if home:
+            date = home.date
+            home.add(e)
+            if home.date == date:
+                continue
+            n = clusters.index(home)  # (the order above keeps a cluster's date: this is a safeguard)
+        else:
+            n = len(clusters)
+            clusters.append(_Cluster(e))
+        _register(n, clusters[n].date, by_date, by_prefix)
+    return clusters
+
+
+def _register(n: int, date: Optional[str], by_date: dict, by_prefix: dict) -> None:
+    """List cluster n under its date and every prefix of it, each list in order of creation."""
+    prefixes = [] if date is None else [(by_prefix, date[:k]) for k in range(len(date) + 1)]
+    for index, key in [(by_date, date)] + prefixes:
+        listed = index[key]
+        if not listed or listed[-1] < n:
+            listed.append(n)
+        elif n not in listed:
+            bisect.insort(listed, n)
 
 
 def _ids(key: tuple, clusters: list[_Cluster], previous: Previous, taken: set[str]) -> list[str]:

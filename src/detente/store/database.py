@@ -1,9 +1,10 @@
 """The DuckDB store: an embedded file, no server, and the one truth of a run.
 
-A run's rows are written in one transaction, with the incidents recomputed over every stored event: either all of
-it lands or none does. Rows are keyed by ids derived from content (doc_id hashes the canonical source and the raw
-record; event and quote ids derive from it), so re-running the same inputs replaces rows instead of adding copies,
-and running on new inputs adds to the store. Incident ids stay as they were when new mentions join (resolve/).
+A batch's rows are written in one transaction: either all of it lands or none does. The incidents its events touch
+are noted in it and recomputed once per run, in its last batch (write_run). Rows are keyed by ids derived from
+content (doc_id hashes the canonical source and the raw record; event and quote ids derive from it), so re-running
+the same inputs replaces rows instead of adding copies, and running on new inputs adds to the store. Incident ids
+stay as they were when new mentions join (resolve/).
 
 Rows are the types' own serialisation (`to_row()` in types.py, the same dict a JSONL line holds), flattened for SQL:
 a span becomes span_start and span_end, an object or list becomes JSON text, and a few plain columns are added for
@@ -36,7 +37,7 @@ import numpy as np
 from detente.dedupe import Deduper, Original
 from detente.resolve import block_key, merge_incidents, previous_of
 from detente.settings import STORE_MEMORY_MB, STORE_WAIT_SECONDS
-from detente.types import Document, Event, Incident, Mention, Quote
+from detente.types import Actor, Document, Event, Incident, Mention, Quote
 
 try:
     import fcntl
@@ -137,6 +138,7 @@ MIGRATIONS: tuple[tuple[str, Union[str, Callable]], ...] = (
     ("0002_event_context", "ALTER TABLE events ADD COLUMN IF NOT EXISTS context VARCHAR"),
     ("0003_missing_columns", _add_missing_columns),
     ("0004_incremental", _incremental),
+    ("0005_incident_pending", "CREATE TABLE IF NOT EXISTS incident_pending (block_key VARCHAR, month VARCHAR)"),
 )
 
 
@@ -264,6 +266,8 @@ def _quoted(names: Iterable[str]) -> str:
 
 
 INSERT_BATCH = 20_000  # rows per statement
+EXPORT_CHUNK_DOCUMENTS = 5_000  # a run's rows are read back (exported) this many documents at a time
+RESOLVE_CHUNK_EVENTS = 20_000  # stored events recomputed per transaction when deferred incidents are resolved
 
 
 def _insert(con, table: str, records: list[dict[str, Any]]) -> None:
@@ -443,10 +447,17 @@ class Store:
 
     def write_run(self, run_id: str, docs: Iterable[Document], mentions: Iterable[Mention],
                   quotes: Iterable[Quote], events: Iterable[Event], run_info: Optional[dict[str, Any]] = None,
-                  originals: Iterable[Original] = ()) -> None:
+                  originals: Iterable[Original] = (), resolve: bool = True) -> None:
         """In one transaction: replace the rows of these documents (and of earlier versions of the same records,
         by origin, that this run did not write), add `originals` to the dedupe index, and recompute the incidents of
-        the blocks whose events changed."""
+        the blocks whose events changed.
+
+        The incidents of new events are deferred: their scopes are noted in incident_pending, and with `resolve`
+        (a run's last batch) every noted scope is recomputed, once (resolve_pending). Recomputing a scope costs its
+        events, and a scope fills as the corpus does: once per batch, a run would cost the square of its size; once
+        per run, its incidents are those one pass over its events gives, however it was cut into batches. A write
+        that replaces documents recomputes its own scopes at once, as their earlier incident ids are at hand only
+        then."""
         docs = list(docs)
         with self.transaction() as con:
             doc_ids = sorted({d.doc_id for d in docs})
@@ -471,9 +482,15 @@ class Store:
             fresh = list({e.event_id: e for e in events}.values())
             # an event's incident is the store's to give, whatever the object carried: the new events get theirs
             # before they are inserted
-            self.update_incidents(map(incident_scope, removed + fresh), previous, fresh)
+            scopes = map(incident_scope, removed + fresh)
+            if removed:
+                self.update_incidents(scopes, previous, fresh)
+            else:
+                self._defer(scopes, fresh)
             _insert(con, "events", [event_record(e) for e in fresh])
             _add_originals(con, originals)
+            if resolve:
+                self.resolve_pending()
             if run_info is not None:
                 self.record_run(run_id, run_info)
 
@@ -481,6 +498,37 @@ class Store:
         self.con.execute(f"INSERT OR REPLACE INTO runs ({_quoted(('run_id', 'started', 'finished', 'inputs', 'counts'))})"
                          " VALUES (?,?,?,?,?)", (run_id, run_info.get("started"), run_info.get("finished"),
                                                  _json(run_info.get("inputs")), _json(run_info.get("counts"))))
+
+    def _defer(self, scopes: Iterable[Optional[tuple[str, Optional[str]]]], fresh: list[Event]) -> None:
+        for e in fresh:
+            e.incident_id = None
+        _insert(self.con, "incident_pending", [{"block_key": b, "month": m} for b, m in
+                                               sorted({s for s in scopes if s is not None}, key=repr)])
+
+    def resolve_pending(self) -> None:
+        """Recompute the incidents of the scopes writes deferred (write_run), a chunk of blocks of about
+        RESOLVE_CHUNK_EVENTS events at a time (memory stays bounded by the chunk), each in its own transaction unless
+        called inside one."""
+        pending = self.con.execute("SELECT DISTINCT block_key, month FROM incident_pending").fetchall()
+        if not pending:
+            return
+        sizes = dict(self.con.execute(
+            "SELECT block_key, count(*) FROM events WHERE block_key IN (SELECT block_key FROM incident_pending) "
+            "GROUP BY block_key").fetchall())
+        scopes: dict[str, list[tuple[str, Optional[str]]]] = {}
+        for block, month in sorted(pending, key=repr):
+            scopes.setdefault(block, []).append((block, month))
+        chunk: list[str] = []
+        size = 0
+        for n, block in enumerate(sorted(scopes)):
+            chunk.append(block)
+            size += sizes.get(block, 0)
+            if size >= RESOLVE_CHUNK_EVENTS or n == len(scopes) - 1:
+                with self.transaction() as con:
+                    self.update_incidents([s for b in chunk for s in scopes[b]])
+                    con.execute("DELETE FROM incident_pending WHERE block_key IN (SELECT unnest(?::VARCHAR[]))",
+                                [chunk])
+                chunk, size = [], 0
 
     def update_incidents(self, scopes: Iterable[Optional[tuple[str, Optional[str]]]], previous: Optional[dict] = None,
                          fresh: Iterable[Event] = ()) -> list[Incident]:
@@ -503,8 +551,8 @@ class Store:
             con.execute("CREATE OR REPLACE TEMP TABLE touched (block_key VARCHAR, month VARCHAR)")
             _insert(con, "touched", [{"block_key": b, "month": None} for b in sorted(whole)]
                     + [{"block_key": b, "month": m} for b, m in scopes if m is not None and b not in whole])
-            stored = self._events_where("WHERE event_id IN (SELECT e.event_id FROM events e JOIN touched t ON "
-                                        "e.block_key = t.block_key AND (t.month IS NULL OR substr(e.date, 1, 7) = t.month))")
+            stored = self._merge_inputs("JOIN touched t ON e.block_key = t.block_key "
+                                        "AND (t.month IS NULL OR substr(e.date, 1, 7) = t.month)")
             had = {e.event_id: e.incident_id for e in stored}
             kept = dict(previous or {})
             kept.update(previous_of(stored))
@@ -525,6 +573,25 @@ class Store:
             self._link(con, [(e.event_id, e.incident_id) for e in stored if e.incident_id != had[e.event_id]])
             con.execute("DROP TABLE touched")
         return incidents
+
+    def _merge_inputs(self, join: str) -> list[Event]:
+        """The stored events of `join` (on events e) with only what merging them into incidents reads (resolve/):
+        the text columns stay unread, and the actors are parsed once per distinct JSON text."""
+        actors: dict[Optional[str], Any] = {None: None}
+
+        def actor(text):
+            if text not in actors:
+                actors[text] = Actor.from_row(json.loads(text))
+            return actors[text]
+
+        cursor = self.con.execute(
+            "SELECT e.event_id, e.doc_id, e.source, e.target, e.cameo, e.plover, e.date, e.location, e.aux_mode, "
+            f"e.confidence, e.incident_id, e.symmetric FROM events e {join} ORDER BY e.event_id")
+        return [Event(event_id, doc_id, "", (0, 0), actor(source), actor(target), cameo, plover, None, 0, 0.0,
+                      date=date, location=None if location is None else json.loads(location), aux_mode=aux_mode,
+                      confidence=confidence, incident_id=incident_id, symmetric=bool(symmetric))
+                for event_id, doc_id, source, target, cameo, plover, date, location, aux_mode, confidence, incident_id,
+                symmetric in cursor.fetchall()]
 
     @staticmethod
     def _link(con, pairs: list[tuple[str, Optional[str]]]) -> None:
@@ -587,19 +654,30 @@ class Store:
 
     def run_rows(self, table: str, scope: str = "run_order"):
         """The rows of the selected run's documents as objects, streamed in the run's order (events in the order
-        they were found); for incidents, those that hold any of their events, by date (undated last), then id."""
+        they were found); for incidents, those that hold any of their events, by date (undated last), then id.
+        A chunk of EXPORT_CHUNK_DOCUMENTS documents (or as many incidents) at a time: DuckDB sorts a chunk, never the
+        whole run, so memory stays flat however large the run."""
         columns = self._columns(table)
         picked = ", ".join(f't."{c}"' for c in columns)
         if table == "incidents":
-            sql = (f"SELECT {picked} FROM incidents t WHERE incident_id IN (SELECT incident_id FROM events WHERE "
-                   f"doc_id IN (SELECT doc_id FROM {scope}) AND incident_id IS NOT NULL) "
-                   f"ORDER BY t.date NULLS LAST, t.incident_id")
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE run_incidents AS SELECT incident_id, row_number() OVER "
+                "(ORDER BY date NULLS LAST, incident_id) AS n FROM incidents WHERE incident_id IN (SELECT incident_id "
+                f"FROM events WHERE doc_id IN (SELECT doc_id FROM {scope}) AND incident_id IS NOT NULL)")
+            scope, order = "run_incidents", "o.n"
+            sql = (f"SELECT {picked} FROM incidents t JOIN run_incidents o USING (incident_id) "
+                   f"WHERE o.n >= ? AND o.n < ?")
         else:
-            sql = f"SELECT {picked} FROM {table} t JOIN {scope} o USING (doc_id) ORDER BY {_RUN_ORDER[table]}"
-        cursor = self.con.execute(sql)
-        while chunk := cursor.fetchmany(1000):
-            for values in chunk:
-                yield TYPES[table].from_row(stored_row(table, dict(zip(columns, values))))
+            order = _RUN_ORDER[table]
+            sql = f"SELECT {picked} FROM {table} t JOIN {scope} o USING (doc_id) WHERE o.n >= ? AND o.n < ?"
+        bounds = [n for (n,) in self.con.execute(
+            f"SELECT n FROM (SELECT n, row_number() OVER (ORDER BY n) - 1 AS k FROM {scope}) "
+            f"WHERE k % {EXPORT_CHUNK_DOCUMENTS} = 0 ORDER BY n").fetchall()]
+        for low, high in zip(bounds, bounds[1:] + [None]):
+            cursor = self.con.execute(f"{sql} ORDER BY {order}", [low, high if high is not None else 2 ** 62])
+            while chunk := cursor.fetchmany(1000):
+                for values in chunk:
+                    yield TYPES[table].from_row(stored_row(table, dict(zip(columns, values))))
 
     def run_brief_rows(self, limit: int) -> tuple[list, list, list, list]:
         """(documents, events, quotes, incidents) for the run's brief: of all its documents, or of the newest `limit`

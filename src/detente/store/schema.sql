@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS dedupe_index (
     doc_id VARCHAR PRIMARY KEY, content_hash VARCHAR, url_key VARCHAR, signature UBIGINT[], bands BIGINT[]
 );
 CREATE TABLE IF NOT EXISTS dedupe_bands (band BIGINT, doc_id VARCHAR);
+-- Incident scopes (store/database.py: incident_scope) whose events changed in a batch of a run that has not
+-- recomputed their incidents yet: the run does so once, at its end, not once per batch (migration 0005).
+CREATE TABLE IF NOT EXISTS incident_pending (block_key VARCHAR, month VARCHAR);
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR PRIMARY KEY, started VARCHAR, finished VARCHAR, inputs VARCHAR, counts VARCHAR
 );
