@@ -10,8 +10,10 @@ A run and its store:
 - A document's identity (doc_id) is the hash of its canonical source (the resolved real path of its file, plus `#N`
   for record N of a container; or the record's URL when it has one) and its raw content, so the same folder given as
   `corpus`, `./corpus/` or its absolute path is the same set of documents. `source` keeps the path as given.
-- The store is the one truth: the run's rows are written, and the incidents recomputed over every stored event, in
-  one transaction; in that same transaction the run's rows are read back and the JSONL files and the brief written
+- The store is the one truth: each batch's rows are written in one transaction; the incidents the run touched are
+  recomputed once, in the last batch's transaction (earlier batches note their scopes as pending, and a stopped run's
+  pending scopes are recomputed by the next run); in that last transaction the run's rows are read back and the
+  JSONL files and the brief written
   from them into a temporary folder inside OUT, which is moved into place once the store has committed. So the files
   and the store agree on every row, incident id and count, and a run stopped before its commit leaves both as they
   were. SIGTERM stops a run as Ctrl-C does (its temporary files are removed); between the commit and the last move
