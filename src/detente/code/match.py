@@ -106,6 +106,14 @@ def clause_of(tok, max_hops: int = 8):
     return t
 
 
+def _doers(noun) -> list:
+    """Who does the act a doer noun names: "the withdrawal of Serbian forces", "Israel's pullout"."""
+    if noun.lemma_.lower() not in DOER_NOUNS:
+        return []
+    return [g for pp in noun.children if pp.dep_ == "prep" and pp.lower_ == "of" for g in pobjs(pp)] + \
+        [g for g in noun.children if g.dep_ == "poss"]
+
+
 def _word_fits(tok, words: frozenset) -> bool:
     lemma, lower = tok.lemma_.lower(), tok.lower_
     if lemma in words or lower in words:
@@ -412,9 +420,7 @@ class Matcher:
                 break
         if c.cameo[:2] in ("02", "10") and c.trigger.pos_ == "VERB":
             # "demanded the withdrawal of Serbian forces from Bosnia": the one asked is who would withdraw
-            doers = [p for o in c.trigger.children if o.dep_ == "dobj" and o.lemma_.lower() in DOER_NOUNS
-                     for d in [*(g for pp in o.children if pp.dep_ == "prep" and pp.lower_ == "of" for g in pobjs(pp)),
-                               *(g for g in o.children if g.dep_ == "poss")]
+            doers = [p for o in c.trigger.children if o.dep_ == "dobj" for d in _doers(o)
                      for p in parties.phrase(d, exclude) if faction(p.actor) not in apart]
             if doers:
                 c.targets, c.target_role = doers, "doer"
@@ -436,10 +442,7 @@ class Matcher:
                     if ch.dep_ in ("xcomp", "advcl") and ch.pos_ == "VERB"
                     and any(a.dep_ == "aux" and a.lower_ == "to" for a in ch.children)
                     and any(q.frame == "request" for q in self.d.lookup(ch.lemma_.lower(), "VERB"))
-                    for o in ch.children if o.dep_ == "dobj"
-                    for g in ([o] + ([x for pp in o.children if pp.dep_ == "prep" and pp.lower_ == "of" for x in pobjs(pp)]
-                                     + [x for x in o.children if x.dep_ == "poss"]
-                                     if o.lemma_.lower() in DOER_NOUNS else []))
+                    for o in ch.children if o.dep_ == "dobj" for g in [o, *_doers(o)]
                     for p in parties.phrase(g) if p.actor.actor_id not in own]
             if aims:
                 c.targets, c.target_role = aims[:1], "purpose"
@@ -450,7 +453,7 @@ class Matcher:
                     for p in parties.phrase(ch, exclude)]
             if objs:
                 c.targets, c.target_role = objs, "host"
-        # a pronoun source must not be the target it sits next to ("Ukraine, on whose border it deployed")
+        # a pronoun source must not be a target of its side named before it ("Ukraine, on whose border it deployed")
         if c.sources and all(p.basis == "pronoun" for p in c.sources) and c.targets \
                 and any(0 <= t.i < min(p.i for p in c.sources) for t in c.targets):
             tsides = frozenset(side(p.actor) for p in c.targets)

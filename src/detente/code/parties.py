@@ -204,8 +204,9 @@ class Parties:
         return None
 
     def _antecedent(self, tok, person: bool, exclude: frozenset) -> Optional[Party]:
-        # The nearest earlier mention of the right kind, in this sentence or the one before: cheap, so it
-        # is trusted less (the "pronoun" basis lowers confidence).
+        # The speaker of a reported clause, the subject a fronted participle opens onto, a previous sentence's subject,
+        # else the nearest earlier mention of the right kind: cheap, so trusted less (the "pronoun" basis lowers
+        # confidence).
         pos = self.offset + tok.idx
         h = tok.head
         if tok.dep_ in ("nsubj", "nsubjpass") and h.dep_ == "ccomp" and h.head.lemma_.lower() in self.dictionary.words["reporting"]:

@@ -30,12 +30,6 @@ DOMESTIC_ROOTS = frozenset({"14", "15", "17", "18", "19", "20"})
 RULER_SECTORS = frozenset({"GOV", "LEG", "JUD", "COP"})
 PEOPLE_SECTORS = frozenset({"CVL", "OPP", "LAB", "REF", "EDU", "MED", "REL", "BUS", "AGR"})
 HOME_POLITICS_ROOTS = frozenset({"08", "10", "11", "12", "13"})
-
-
-@lru_cache(maxsize=1)
-def _people_nouns() -> frozenset:
-    """Nouns for people named by what they are ("workers", "students"): the agent words of the actor tables."""
-    return frozenset(KnowledgeBase.load().word_agents) | lexicon.words("member_nouns")
 MIN_CONFIDENCE = 0.4
 # "Iran reached an agreement with the United States, Britain, France, Germany, Russia and China": six rows
 MAX_SIDES = 6
@@ -678,9 +672,17 @@ def _ultimatum(tok) -> bool:
                              for t in verbs for ch in t.children)
 
 
+@lru_cache(maxsize=1)
+def _people_nouns() -> frozenset:
+    """Nouns for people named by what they are ("workers", "students"): the agent words of the actor tables."""
+    return frozenset(KnowledgeBase.load().word_agents) | lexicon.words("member_nouns")
+
+
 def _rulers_and_people(src: Party, tgt: Party, root: str, trigger) -> bool:
     """A state's government and a part of its people, each named, in the politics of home; the target an argument of
     the trigger itself ("demanded the release of Iranian prisoners" asks someone else to free them)."""
+    if root not in HOME_POLITICS_ROOTS or {src.basis, tgt.basis} & {"pronoun", "context", "dyad", "place", "speaker"}:
+        return False
     t = trigger.doc[tgt.i] if 0 <= tgt.i < len(trigger.doc) else None
     while t is not None and t.dep_ in ("amod", "compound", "poss", "nmod", "det", "case") and t.head is not t:
         t = t.head  # "Serbian authorities": from the word that named the side to the head of its phrase
@@ -696,8 +698,7 @@ def _rulers_and_people(src: Party, tgt: Party, root: str, trigger) -> bool:
         return False
     # a state named with no sector ("the Nigerian government", "Serbia") is its government
     sectors = {x.actor.sector or ("GOV" if x.actor.kind == "state" else None) for x in (src, tgt)}
-    return root in HOME_POLITICS_ROOTS and bool(sectors & RULER_SECTORS) and bool(sectors & PEOPLE_SECTORS) \
-        and not {src.basis, tgt.basis} & {"pronoun", "context", "dyad", "place", "speaker"}
+    return bool(sectors & RULER_SECTORS) and bool(sectors & PEOPLE_SECTORS)
 
 
 def _question(tok) -> bool:
