@@ -225,6 +225,10 @@ TEXTS = {
     # 65. a fronted participle's pronoun looks ahead to the subject of the clause it opens
     "fronted-his": "Blinken arrived in Reykjavik on Tuesday. Speaking after his meeting with Blinken on Wednesday, "
                    "Lavrov struck an optimistic tone.",
+    # 66. steps taken are the act, done; the one acted on in a passive is the subject of a verb joined to it
+    "took-steps": "Sudan's government has taken several steps to lift the curfew in Darfur, officials said.",
+    "passive-conj": "Serbia's prime minister has been indicted by the Hague tribunal and will meet EU envoys on "
+                    "Friday.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -837,3 +841,15 @@ def test_a_fronted_participles_pronoun_is_the_clause_subject(coded):
     events = events_of(coded, "fronted-his")
     assert [e for e in events if e.plover == "CONSULT" and e.source.actor_id == "sergey-lavrov"
             and e.target and e.target.actor_id == "antony-blinken"], produced(events)
+
+
+def test_steps_taken_are_the_act_done(coded):
+    events = events_of(coded, "took-steps")
+    assert [e for e in events if e.plover == "RETREAT" and e.aux_mode is None and side(e.source) == "SDN"], \
+        produced(events)
+
+
+def test_the_one_acted_on_in_a_passive_is_the_subject_of_a_joined_verb(coded):
+    events = events_of(coded, "passive-conj")
+    assert not [e for e in events if e.cameo.startswith("03") and e.source.actor_id not in ("SRB",)
+                and side(e.source) != "SRB"], produced(events)

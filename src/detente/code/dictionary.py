@@ -29,7 +29,7 @@ WORD_LISTS = ("reporting", "mediation_verbs", "speculation", "object_control", "
               "member_nouns", "appraisal_verbs", "meeting_nouns", "motion_verbs", "act_nouns", "approval_verbs",
               "culprit_nouns", "retribution_words", "policy_act_nouns", "leave_verbs", "causative_verbs", "kind_nouns",
               "hedge_words", "attack_instruments", "statement_nouns", "demand_nouns", "claim_nouns", "habit_words",
-              "impression_words")
+              "impression_words", "measure_nouns")
 
 # Roles tried when a row leaves source/target empty: a verb's actor is its subject; a noun's actors sit in
 # its possessive, its modifiers ("Russian-US summit"), "between X and Y", "by X", or the governing subject.

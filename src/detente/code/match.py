@@ -668,6 +668,9 @@ class Matcher:
             return self.subjects(h, depth + 1)
         if tok.dep_ == "conj" and h.dep_ == "ccomp" and h.lower_ == "persona":
             return self.subjects(h.head, depth + 1)  # "declared X persona non grata and gave him 72 hours"
+        if tok.dep_ == "conj" and h != tok and is_passive(h) and tok.tag_ != "VBN":
+            # "has been indicted by the court and will resign": the one indicted resigns, not the court
+            return [ch for ch in h.children if ch.dep_ == "nsubjpass"]
         if tok.dep_ in ("conj", "advcl") and h != tok:
             return self.subjects(h, depth + 1)
         if tok.dep_ == "pcomp" and tok.tag_ == "VBG" and h.lower_ in ("by", "after", "before", "while", "without") \

@@ -83,6 +83,10 @@ def aux_mode(c: Candidate, words: dict, times: list[tuple[TimeExpr, object]]) ->
             return None  # "flew to Pyongyang to meet Kim": the trip is told as done, and so is the meeting
         if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in words.get("causative_verbs", ()) and tok.head.tag_ in ("VBD", "VBG", "VBN"):
             return None  # "prompting Trump to order tariffs": what a past act brought about was done
+        took = tok.head.head if tok.dep_ == "acl" else tok.head  # "steps to enhance", or "taken steps ... to enhance"
+        if took.lemma_.lower() == "take" and took.tag_ in ("VBD", "VBN") and any(
+                o.dep_ == "dobj" and o.lemma_.lower() in words.get("measure_nouns", ()) for o in took.children):
+            return None  # "has taken steps to enhance political freedoms": the steps are the act, done
         return "future"
     return None
 
