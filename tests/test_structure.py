@@ -229,6 +229,10 @@ TEXTS = {
     "took-steps": "Sudan's government has taken several steps to lift the curfew in Darfur, officials said.",
     "passive-conj": "Serbia's prime minister has been indicted by the Hague tribunal and will meet EU envoys on "
                     "Friday.",
+    # 67. a sentence the parser roots on a noun: the participle is its verb; two verbs sharing one object share its
+    # recipient
+    "noun-root": "Doctors from two German aid groups donated and personally delivered $40,000 worth of medicine to "
+                 "Iraqi hospitals.",
     # 45. an attack still to come, told by another side, is not that side's accusation
     "told-future-act": "Poland said on Monday it would back a NATO plan that aims to impose a naval blockade on "
                       "Libya.",
@@ -853,3 +857,7 @@ def test_the_one_acted_on_in_a_passive_is_the_subject_of_a_joined_verb(coded):
     events = events_of(coded, "passive-conj")
     assert not [e for e in events if e.cameo.startswith("03") and e.source.actor_id not in ("SRB",)
                 and side(e.source) != "SRB"], produced(events)
+
+
+def test_a_participle_the_parser_hangs_on_the_root_noun_is_the_verb(coded):
+    assert_coded(coded, "noun-root", plover="AID", source="DEU", target="IRQ")

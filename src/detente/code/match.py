@@ -65,6 +65,15 @@ def is_passive(tok) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
 
 
+def misparsed_verb(tok) -> bool:
+    """"Doctors from two aid groups donated ...", "A Syrian newspaper called on Arabs ...": in a sentence the parser
+    rooted on a noun, a participle hung on a noun is the sentence's own verb, its subject that root (a participle with
+    a by-agent is a real passive one)."""
+    root = tok.sent.root
+    return tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBD") and root.pos_ in ("NOUN", "PROPN") \
+        and not any(ch.dep_ == "agent" for ch in tok.children)
+
+
 def is_media(actor) -> bool:
     """A newspaper, agency or broadcaster: it reports events, it does not make the ones it reports."""
     return actor.sector == "MED"
@@ -505,7 +514,8 @@ class Matcher:
                                and cl.lemma_.lower() not in self.w["mediation_verbs"]
                                for ag in cl.children if ag.dep_ == "agent" for o in pobjs(ag)
                                for p in parties.phrase(o, exclude) if p not in found)
-            if not out and tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            if not out and tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN", "PRON") \
+                    and not misparsed_verb(tok):
                 out.extend(parties.phrase(tok.head, exclude))  # "the diplomats expelled by X"
             if not out and not passive:
                 # "kidnapped up to 16 advisers": the parser takes the quantity's "up to" for a particle and a preposition
@@ -561,6 +571,11 @@ class Matcher:
             return parties.in_subtree(self.clause(tok), exclude, skip)
         # a preposition: on the trigger, its object, or the word that satisfied `needs`
         hosts = [tok] + [ch for ch in tok.children if ch.dep_ in OBJECT_HOSTS]
+        if tok.pos_ == "VERB" and not any(ch.dep_ in OBJECT_HOSTS for ch in tok.children):
+            # "donated and delivered goods to the school": two verbs sharing one object share its recipient
+            hosts += [h for v in tok.children if v.dep_ == "conj" and v.pos_ == "VERB"
+                      and not any(g.dep_ in SUBJECTS for g in v.children) and any(g.dep_ == "dobj" for g in v.children)
+                      for h in [v, *(g for g in v.children if g.dep_ in OBJECT_HOSTS)]]
         if c.needed is not None and c.needed not in hosts:
             hosts.append(c.needed)
         if role in GRIEVANCE_PREPS:
@@ -634,6 +649,8 @@ class Matcher:
         if depth > 4:
             return []
         subj = [ch for ch in tok.children if ch.dep_ in ("nsubj", "csubj")]
+        if misparsed_verb(tok):
+            return [tok.sent.root]
         if tok.pos_ in ("NOUN", "PROPN"):
             if tok.dep_ == "compound" and tok.head.pos_ == "NOUN":
                 return self.subjects(tok.head, depth + 1)  # "launched a mediation effort": who launched the effort

@@ -17,7 +17,7 @@ from detente.types import Actor, Event, Sentence
 from .context import event_contexts
 from .dating import after_measure, background, context_day, date_event, is_historical, lasting, parse_day
 from .draft import FORCE_ROOTS, Codebook, DocumentState, Draft
-from .match import PLACE_TARGET_ROOTS, Candidate, is_passive, pobjs
+from .match import PLACE_TARGET_ROOTS, Candidate, is_passive, misparsed_verb, pobjs
 from .modality import FUTURE_AUX, aux_mode, travelled_to
 from .ontology import specialize
 from .parties import Parties, Party, faction, side
@@ -413,7 +413,7 @@ def history(book: Codebook, doc: DocumentState, d: Draft) -> None:
         d.mode = "historical"
     t = c.trigger
     if d.mode is None and t.tag_ == "VBN" and t.dep_ == "acl" and t.head.pos_ in ("NOUN", "PROPN") \
-            and d.date_basis not in ("explicit", "relative"):
+            and d.date_basis not in ("explicit", "relative") and not misparsed_verb(t):
         # "the return of properties seized by the United States", "two Marines imprisoned in Russia": a participle
         # that describes what a thing or person underwent, with no date of its own, tells background, not the news
         d.mode = "historical"
