@@ -337,3 +337,11 @@ def test_a_capital_told_of_before_its_states_independence_stands_for_the_older_s
     # successions.csv: South Sudan took its territory from Sudan on 2011-07-09
     assert resolver.resolve("Juba", "1990-05-01").actor.actor_id == "SDN"
     assert resolver.resolve("Juba", "2015-05-01").actor.actor_id == "SSD"
+
+
+def test_a_state_name_tagged_as_a_nationality_still_names_the_state(annotator):
+    # NER may tag a state's own name opening a sentence as a nationality; only a demonym qualifies a noun
+    found = _mentions(annotator, "Uzbekistan expanded political freedoms on Friday, the government said.", "2019-06-07")
+    assert found.get("Uzbekistan") is not None and found["Uzbekistan"].actor_id == "UZB", found
+    found = _mentions(annotator, "Russian-Chinese trade grew last year, officials in Beijing said.", "2019-06-07")
+    assert "Russian" not in found, found

@@ -360,7 +360,8 @@ class MentionFinder:
                 continue  # inside a description that coref will resolve as a whole
             if actor.kind != "person" and stance_prefixed(self._text, start):
                 continue  # "an anti-Syria journalist", "pro-Russian separatists": a stance, not a nationality
-            if basis != "metonym" and (start, end) in adjectives and actor.sector is None:
+            if basis != "metonym" and (start, end) in adjectives and actor.sector is None \
+                    and not self._state_own_name(text[start:end], actor):
                 # "Russian" in "Russian-US relations" qualifies, it does not act; in "Russian and Belarusian
                 # soldiers" it names a group (the sector says so)
                 continue
@@ -1049,6 +1050,13 @@ class MentionFinder:
             return None
         actor = replace(actor, sector=actor.sector or "CVL")   # a population, as "ethnic Albanians" are
         return first, place.end_char, actor, getattr(res, "basis", "") or "description"
+
+    def _state_own_name(self, surface: str, actor: Actor) -> bool:
+        """The surface is the state's name or alias, not its demonym: NER may tag "Uzbekistan" as a nationality."""
+        kb = getattr(self.resolver, "kb", None)
+        st = kb.states.get(actor.actor_id) if kb is not None and actor.kind == "state" else None
+        return st is not None and name_key(surface) in {name_key(w) for w in [st.name, *st.aliases]} \
+            and name_key(surface) not in {name_key(w) for w in st.demonyms}
 
     def _own_state_name(self, surface: str, actor: Actor) -> bool:
         """The surface is the state's own name, alias, demonym (or its plural) or capital in the project's table."""
