@@ -345,3 +345,11 @@ def test_a_state_name_tagged_as_a_nationality_still_names_the_state(annotator):
     assert found.get("Uzbekistan") is not None and found["Uzbekistan"].actor_id == "UZB", found
     found = _mentions(annotator, "Russian-Chinese trade grew last year, officials in Beijing said.", "2019-06-07")
     assert "Russian" not in found, found
+
+
+def test_a_surname_with_another_given_name_is_someone_else(annotator):
+    found = _mentions(annotator, "Anna Campbell's funeral was held by her comrades on Sunday.", "2018-03-20")
+    assert not [a for a in found.values() if a.actor_id == "kurt-campbell"], found
+    found = _mentions(annotator, "Kurt Campbell met Chinese officials on Monday, and Campbell said the talks were useful.",
+                      "2021-06-07")
+    assert found.get("Campbell") is not None and found["Campbell"].actor_id == "kurt-campbell", found

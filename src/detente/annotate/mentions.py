@@ -985,11 +985,24 @@ class MentionFinder:
             if kind in CAPITAL_FORM_KINDS and _dateline(sdoc, s, e):
                 continue
             actor = _actor(resolve(span.text, index.text(span.start_char)))
+            if actor is not None and kind in GUARDED_FORM_KINDS and self._other_given_name(sdoc, s, actor):
+                continue
             if actor is not None:
                 res = resolve.cache.get(span.text.strip())
                 hits.append((span.start_char, span.end_char, actor))
                 candidates.append((SURFACE, span.start_char, span.end_char, actor, getattr(res, "basis", "") or "alias"))
         return hits
+
+    def _other_given_name(self, sdoc, s: int, actor: Actor) -> bool:
+        """"Anna Campbell" is not the Kurt Campbell the knowledge base knows: a given name in the same name that is
+        not the known person's (nor a title) says it is someone else."""
+        if s == 0 or actor.kind != "person" or sdoc[s].ent_iob_ != "I" or sdoc[s].ent_type_ != "PERSON":
+            return False
+        prev = sdoc[s - 1]
+        if not _capitalised(prev) or prev.text.rstrip(".") in actor.name.replace("-", " ").split():
+            return False
+        is_title = getattr(self.resolver, "_is_title_word", None)
+        return not (is_title is not None and is_title(prev.text))
 
     # -- 4. named entities
     def _entities(self, sdoc, index, resolve, candidates, surface_hits):
