@@ -353,3 +353,14 @@ def test_a_surname_with_another_given_name_is_someone_else(annotator):
     found = _mentions(annotator, "Kurt Campbell met Chinese officials on Monday, and Campbell said the talks were useful.",
                       "2021-06-07")
     assert found.get("Campbell") is not None and found["Campbell"].actor_id == "kurt-campbell", found
+
+
+def test_a_one_word_leader_in_phoenix_is_a_person(annotator, kb):
+    # Phoenix's leaders list has one-word rulers ("SUHARTO_  # CountryInfo.txt") with dated posts: people, not bodies
+    assert "suharto" in kb.people and "SUHARTO" not in kb.orgs
+    found = _mentions(annotator, "Suharto opened a new parliament session in Jakarta on Monday.", "1995-03-06")
+    assert found.get("Suharto") is not None, found
+    a = found["Suharto"]
+    assert (a.kind, a.country, a.sector) == ("person", "IDN", "GOV"), a
+    # a body with a career is still a body, and a title before one word is part of the name
+    assert "volkskammer" not in kb.people and "johnson" not in kb.people

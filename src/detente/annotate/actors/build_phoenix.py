@@ -204,11 +204,17 @@ def is_person(e: dict, name_words: list[str]) -> bool:
     lw = [w.lower().strip(".,()'") for w in name_words]
     if any(w in ORG_WORDS for w in lw) or any(ch.isdigit() for ch in "".join(lw)) or "(" in e["name"]:
         return False
-    if not (2 <= len([w for w in lw if w not in LOWER_PARTICLES]) <= 5):
+    n = len([w for w in lw if w not in LOWER_PARTICLES])
+    if not (1 <= n <= 5):
         return False
     dated = any(c[3] for c in e["codes"])
-    return dated or "CountryInfo" in e["comment"] or "rulers" in e["comment"] or any(
-        c[0].endswith("ELI") for c in e["codes"])
+    listed = dated or "CountryInfo" in e["comment"] or "rulers" in e["comment"]
+    if n == 1:
+        # one word ("SUHARTO_", "HASSAN_"): a person only where Phoenix took it from its leaders list, and the entry
+        # is the one word itself ("PRINCE_JOHNSON" is no "Johnson"; "VOLKSKAMMER" has a career but is a body)
+        return ("CountryInfo" in e["comment"] or "rulers" in e["comment"]) and len(words(e["name"])) == 1 \
+            and len(lw[0]) >= 3
+    return listed or any(c[0].endswith("ELI") for c in e["codes"])
 
 
 def person_name(e: dict) -> list[str]:
