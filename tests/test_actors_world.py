@@ -364,3 +364,13 @@ def test_a_one_word_leader_in_phoenix_is_a_person(annotator, kb):
     assert (a.kind, a.country, a.sector) == ("person", "IDN", "GOV"), a
     # a body with a career is still a body, and a title before one word is part of the name
     assert "volkskammer" not in kb.people and "johnson" not in kb.people
+
+
+def test_places_and_function_words_in_a_phoenix_state_block_are_no_names_of_the_state(kb, annotator):
+    # the Argentina block lists cities and peaks before its capital; "Soome" (Finland) has the name key of "some"
+    for place in ("Rosario", "Moron", "Aconcagua"):
+        assert not [e for e in kb.lookup(place) if e.table == "state"], place
+    assert not kb.lookup("Some") and name_key("Some") not in kb.places
+    assert kb.lookup("Argies") and kb.places.get(name_key("Rosario")) == "ARG"   # still a place in Argentina
+    found = _mentions(annotator, "Some officials in Rosario said Moron would host the fair.", "2019-05-02")
+    assert not [a for a in found.values() if a.actor_id in ("ARG", "FIN")], found
