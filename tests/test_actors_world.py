@@ -337,3 +337,40 @@ def test_a_capital_told_of_before_its_states_independence_stands_for_the_older_s
     # successions.csv: South Sudan took its territory from Sudan on 2011-07-09
     assert resolver.resolve("Juba", "1990-05-01").actor.actor_id == "SDN"
     assert resolver.resolve("Juba", "2015-05-01").actor.actor_id == "SSD"
+
+
+def test_a_state_name_tagged_as_a_nationality_still_names_the_state(annotator):
+    # NER may tag a state's own name opening a sentence as a nationality; only a demonym qualifies a noun
+    found = _mentions(annotator, "Uzbekistan expanded political freedoms on Friday, the government said.", "2019-06-07")
+    assert found.get("Uzbekistan") is not None and found["Uzbekistan"].actor_id == "UZB", found
+    found = _mentions(annotator, "Russian-Chinese trade grew last year, officials in Beijing said.", "2019-06-07")
+    assert "Russian" not in found, found
+
+
+def test_a_surname_with_another_given_name_is_someone_else(annotator):
+    found = _mentions(annotator, "Anna Campbell's funeral was held by her comrades on Sunday.", "2018-03-20")
+    assert not [a for a in found.values() if a.actor_id == "kurt-campbell"], found
+    found = _mentions(annotator, "Kurt Campbell met Chinese officials on Monday, and Campbell said the talks were useful.",
+                      "2021-06-07")
+    assert found.get("Campbell") is not None and found["Campbell"].actor_id == "kurt-campbell", found
+
+
+def test_a_one_word_leader_in_phoenix_is_a_person(annotator, kb):
+    # Phoenix's leaders list has one-word rulers ("SUHARTO_  # CountryInfo.txt") with dated posts: people, not bodies
+    assert "suharto" in kb.people and "SUHARTO" not in kb.orgs
+    found = _mentions(annotator, "Suharto opened a new parliament session in Jakarta on Monday.", "1995-03-06")
+    assert found.get("Suharto") is not None, found
+    a = found["Suharto"]
+    assert (a.kind, a.country, a.sector) == ("person", "IDN", "GOV"), a
+    # a body with a career is still a body, and a title before one word is part of the name
+    assert "volkskammer" not in kb.people and "johnson" not in kb.people
+
+
+def test_places_and_function_words_in_a_phoenix_state_block_are_no_names_of_the_state(kb, annotator):
+    # the Argentina block lists cities and peaks before its capital; "Soome" (Finland) has the name key of "some"
+    for place in ("Rosario", "Moron", "Aconcagua"):
+        assert not [e for e in kb.lookup(place) if e.table == "state"], place
+    assert not kb.lookup("Some") and name_key("Some") not in kb.places
+    assert kb.lookup("Argies") and kb.places.get(name_key("Rosario")) == "ARG"   # still a place in Argentina
+    found = _mentions(annotator, "Some officials in Rosario said Moron would host the fair.", "2019-05-02")
+    assert not [a for a in found.values() if a.actor_id in ("ARG", "FIN")], found

