@@ -67,6 +67,18 @@ TEXTS = {
     # the senses need their words
     "reduce-troops": "Russia reduced its troops near the Finnish border on Friday.",
     "prevent-attack": "Israeli forces prevented an attack on Tel Aviv on Friday.",
+    # third pass. 19: retaking a town from someone occupies it (CAMEO 192, as PETRARCH2's recapture); war games (150)
+    "retake-town": "Iraqi forces retook Tal Afar from Islamic State militants on Sunday.",
+    "war-games": "China launched ten days of war games near Taiwan on Monday.",
+    # 06 / 05: sharing expertise is material cooperation (060); upgrading ties is diplomatic cooperation (050)
+    "share-expertise": "Japan shared its earthquake expertise with Turkey on Monday.",
+    "upgrade-ties": "Qatar upgraded its diplomatic relations with Iraq on Monday.",
+    # 17: defacing websites (a cyber attack; PETRARCH2's 176 has no CAMEO 1.1 code, so its root)
+    "deface-websites": "Russian hackers defaced the websites of Ukrainian ministries on Friday.",
+    # the senses need their words
+    "share-border": "France shares a long border with Germany.",
+    "upgrade-airports": "Vietnam upgraded its airports near the Chinese border on Monday.",
+    "host-games": "Qatar hosted the Asian Games near Doha in 2006.",
 }
 
 
@@ -127,6 +139,11 @@ def find(events, *, cameo=None, plover=None, source=None, target="any") -> list:
     ("enhance-freedoms", "0811", "CONCEDE", "MMR", "any"),
     ("offer-troops", "0332", "AGREE", "TCD", "MLI"),
     ("accept-compromise", "030", "AGREE", "SRB", "EU"),
+    ("retake-town", "192", "COERCE", "IRQ", "any"),
+    ("war-games", "150", "MOBILIZE", "CHN", "TWN"),
+    ("share-expertise", "060", "COOPERATE", "JPN", "TUR"),
+    ("upgrade-ties", "050", "SUPPORT", "QAT", "IRQ"),
+    ("deface-websites", "170", "COERCE", "RUS", "UKR"),
 ])
 def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     events = coded[case_id]
@@ -144,6 +161,9 @@ def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     ("reduce-troops", "16"),           # fewer troops is no cut in aid
     ("prevent-attack", "17"),          # stopping an attack restricts no political freedom
     ("offer-troops", "13"),            # troops offered to fight someone are no threat to the one offered them
+    ("share-border", "06"),            # a shared border is no cooperation
+    ("upgrade-airports", "05"),        # upgrading airports is no diplomacy
+    ("host-games", "15"),              # sporting games are no show of force
 ])
 def test_sense_needs_its_words(coded, case_id, root):
     events = coded[case_id]
