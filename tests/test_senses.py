@@ -70,6 +70,7 @@ TEXTS = {
     # third pass. 19: retaking a town from someone occupies it (CAMEO 192, as PETRARCH2's recapture); war games (150)
     "retake-town": "Iraqi forces retook Tal Afar from Islamic State militants on Sunday.",
     "war-games": "China launched ten days of war games near Taiwan on Monday.",
+    "hold-war-games": "Russia held war games near the Norwegian border on Tuesday.",  # not PETRARCH2's 062
     # 06 / 05: sharing expertise is material cooperation (060); upgrading ties is diplomatic cooperation (050)
     "share-expertise": "Japan shared its earthquake expertise with Turkey on Monday.",
     "upgrade-ties": "Qatar upgraded its diplomatic relations with Iraq on Monday.",
@@ -141,6 +142,7 @@ def find(events, *, cameo=None, plover=None, source=None, target="any") -> list:
     ("accept-compromise", "030", "AGREE", "SRB", "EU"),
     ("retake-town", "192", "COERCE", "IRQ", "any"),
     ("war-games", "150", "MOBILIZE", "CHN", "TWN"),
+    ("hold-war-games", "150", "MOBILIZE", "RUS", "NOR"),
     ("share-expertise", "060", "COOPERATE", "JPN", "TUR"),
     ("upgrade-ties", "050", "SUPPORT", "QAT", "IRQ"),
     ("deface-websites", "170", "COERCE", "RUS", "UKR"),
@@ -164,6 +166,7 @@ def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     ("share-border", "06"),            # a shared border is no cooperation
     ("upgrade-airports", "05"),        # upgrading airports is no diplomacy
     ("host-games", "15"),              # sporting games are no show of force
+    ("hold-war-games", "06"),          # war games held by one side are no cooperation
 ])
 def test_sense_needs_its_words(coded, case_id, root):
     events = coded[case_id]
