@@ -76,6 +76,9 @@ TEXTS = {
     "upgrade-ties": "Qatar upgraded its diplomatic relations with Iraq on Monday.",
     # 17: defacing websites (a cyber attack; PETRARCH2's 176 has no CAMEO 1.1 code, so its root)
     "deface-websites": "Russian hackers defaced the websites of Ukrainian ministries on Friday.",
+    # 16: withholding aid or a loan (CAMEO 162); withholding "them" (loans asked for) names nothing withheld, and is no coercion
+    "withhold-loan": "The European Union withheld a loan tranche to Hungary on Monday.",
+    "withhold-it": "Germany turned down a request by Belarus for loans, saying it was withholding them until a new government takes office.",
     # the senses need their words
     "share-border": "France shares a long border with Germany.",
     "upgrade-airports": "Vietnam upgraded its airports near the Chinese border on Monday.",
@@ -146,6 +149,8 @@ def find(events, *, cameo=None, plover=None, source=None, target="any") -> list:
     ("share-expertise", "060", "COOPERATE", "JPN", "TUR"),
     ("upgrade-ties", "050", "SUPPORT", "QAT", "IRQ"),
     ("deface-websites", "170", "COERCE", "RUS", "UKR"),
+    ("withhold-loan", "162", "SANCTION", "EU", "HUN"),
+    ("withhold-it", "12", "REJECT", "DEU", "BLR"),   # the refusal stands
 ])
 def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     events = coded[case_id]
@@ -166,6 +171,8 @@ def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     ("share-border", "06"),            # a shared border is no cooperation
     ("upgrade-airports", "05"),        # upgrading airports is no diplomacy
     ("host-games", "15"),              # sporting games are no show of force
+    ("withhold-it", "17"),             # not PETRARCH2's bare coercion
+    ("withhold-it", "11"),             # nor, said, an accusation
     ("hold-war-games", "06"),          # war games held by one side are no cooperation
 ])
 def test_sense_needs_its_words(coded, case_id, root):
