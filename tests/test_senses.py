@@ -79,6 +79,8 @@ TEXTS = {
     # 16: withholding aid or a loan (CAMEO 162); withholding "them" (loans asked for) names nothing withheld, and is no coercion
     "withhold-loan": "The European Union withheld a loan tranche to Hungary on Monday.",
     "withhold-it": "Germany turned down a request by Belarus for loans, saying it was withholding them until a new government takes office.",
+    # 19: "resumed shelling of Y", the gerund parsed as a verb: its target after "of"
+    "resume-shelling": "Russian forces resumed shelling of Kyiv on Tuesday.",
     # the senses need their words
     "share-border": "France shares a long border with Germany.",
     "upgrade-airports": "Vietnam upgraded its airports near the Chinese border on Monday.",
@@ -150,6 +152,7 @@ def find(events, *, cameo=None, plover=None, source=None, target="any") -> list:
     ("upgrade-ties", "050", "SUPPORT", "QAT", "IRQ"),
     ("deface-websites", "170", "COERCE", "RUS", "UKR"),
     ("withhold-loan", "162", "SANCTION", "EU", "HUN"),
+    ("resume-shelling", "194", "ASSAULT", "RUS", "UKR"),
     ("withhold-it", "12", "REJECT", "DEU", "BLR"),   # the refusal stands
 ])
 def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
