@@ -81,6 +81,8 @@ TEXTS = {
     "withhold-it": "Germany turned down a request by Belarus for loans, saying it was withholding them until a new government takes office.",
     # 19: "resumed shelling of Y", the gerund parsed as a verb: its target after "of"
     "resume-shelling": "Russian forces resumed shelling of Kyiv on Tuesday.",
+    # 13: "prepared to resume shelling", as "ready to": an announced attack is a threat (138), not the attack
+    "prepared-to-shell": "Azerbaijan said it was prepared to resume shelling Armenian positions.",
     # the senses need their words
     "share-border": "France shares a long border with Germany.",
     "upgrade-airports": "Vietnam upgraded its airports near the Chinese border on Monday.",
@@ -153,6 +155,7 @@ def find(events, *, cameo=None, plover=None, source=None, target="any") -> list:
     ("deface-websites", "170", "COERCE", "RUS", "UKR"),
     ("withhold-loan", "162", "SANCTION", "EU", "HUN"),
     ("resume-shelling", "194", "ASSAULT", "RUS", "UKR"),
+    ("prepared-to-shell", "138", "THREATEN", "AZE", "ARM"),
     ("withhold-it", "12", "REJECT", "DEU", "BLR"),   # the refusal stands
 ])
 def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
@@ -174,6 +177,7 @@ def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     ("share-border", "06"),            # a shared border is no cooperation
     ("upgrade-airports", "05"),        # upgrading airports is no diplomacy
     ("host-games", "15"),              # sporting games are no show of force
+    ("prepared-to-shell", "19"),       # the shelling is only announced
     ("withhold-it", "17"),             # not PETRARCH2's bare coercion
     ("withhold-it", "11"),             # nor, said, an accusation
     ("hold-war-games", "06"),          # war games held by one side are no cooperation
