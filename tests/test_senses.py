@@ -67,6 +67,26 @@ TEXTS = {
     # the senses need their words
     "reduce-troops": "Russia reduced its troops near the Finnish border on Friday.",
     "prevent-attack": "Israeli forces prevented an attack on Tel Aviv on Friday.",
+    # third pass. 19: retaking a town from someone occupies it (CAMEO 192, as PETRARCH2's recapture); war games (150)
+    "retake-town": "Iraqi forces retook Tal Afar from Islamic State militants on Sunday.",
+    "war-games": "China launched ten days of war games near Taiwan on Monday.",
+    "hold-war-games": "Russia held war games near the Norwegian border on Tuesday.",  # not PETRARCH2's 062
+    # 06 / 05: sharing expertise is material cooperation (060); upgrading ties is diplomatic cooperation (050)
+    "share-expertise": "Japan shared its earthquake expertise with Turkey on Monday.",
+    "upgrade-ties": "Qatar upgraded its diplomatic relations with Iraq on Monday.",
+    # 17: defacing websites (a cyber attack; PETRARCH2's 176 has no CAMEO 1.1 code, so its root)
+    "deface-websites": "Russian hackers defaced the websites of Ukrainian ministries on Friday.",
+    # 16: withholding aid or a loan (CAMEO 162); withholding "them" (loans asked for) names nothing withheld, and is no coercion
+    "withhold-loan": "The European Union withheld a loan tranche to Hungary on Monday.",
+    "withhold-it": "Germany turned down a request by Belarus for loans, saying it was withholding them until a new government takes office.",
+    # 19: "resumed shelling of Y", the gerund parsed as a verb: its target after "of"
+    "resume-shelling": "Russian forces resumed shelling of Kyiv on Tuesday.",
+    # 13: "prepared to resume shelling", as "ready to": an announced attack is a threat (138), not the attack
+    "prepared-to-shell": "Azerbaijan said it was prepared to resume shelling Armenian positions.",
+    # the senses need their words
+    "share-border": "France shares a long border with Germany.",
+    "upgrade-airports": "Vietnam upgraded its airports near the Chinese border on Monday.",
+    "host-games": "Qatar hosted the Asian Games near Doha in 2006.",
 }
 
 
@@ -127,6 +147,16 @@ def find(events, *, cameo=None, plover=None, source=None, target="any") -> list:
     ("enhance-freedoms", "0811", "CONCEDE", "MMR", "any"),
     ("offer-troops", "0332", "AGREE", "TCD", "MLI"),
     ("accept-compromise", "030", "AGREE", "SRB", "EU"),
+    ("retake-town", "192", "COERCE", "IRQ", "any"),
+    ("war-games", "150", "MOBILIZE", "CHN", "TWN"),
+    ("hold-war-games", "150", "MOBILIZE", "RUS", "NOR"),
+    ("share-expertise", "060", "COOPERATE", "JPN", "TUR"),
+    ("upgrade-ties", "050", "SUPPORT", "QAT", "IRQ"),
+    ("deface-websites", "170", "COERCE", "RUS", "UKR"),
+    ("withhold-loan", "162", "SANCTION", "EU", "HUN"),
+    ("resume-shelling", "194", "ASSAULT", "RUS", "UKR"),
+    ("prepared-to-shell", "138", "THREATEN", "AZE", "ARM"),
+    ("withhold-it", "12", "REJECT", "DEU", "BLR"),   # the refusal stands
 ])
 def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     events = coded[case_id]
@@ -144,6 +174,13 @@ def test_sense_is_coded(coded, case_id, cameo, plover, source, target):
     ("reduce-troops", "16"),           # fewer troops is no cut in aid
     ("prevent-attack", "17"),          # stopping an attack restricts no political freedom
     ("offer-troops", "13"),            # troops offered to fight someone are no threat to the one offered them
+    ("share-border", "06"),            # a shared border is no cooperation
+    ("upgrade-airports", "05"),        # upgrading airports is no diplomacy
+    ("host-games", "15"),              # sporting games are no show of force
+    ("prepared-to-shell", "19"),       # the shelling is only announced
+    ("withhold-it", "17"),             # not PETRARCH2's bare coercion
+    ("withhold-it", "11"),             # nor, said, an accusation
+    ("hold-war-games", "06"),          # war games held by one side are no cooperation
 ])
 def test_sense_needs_its_words(coded, case_id, root):
     events = coded[case_id]
