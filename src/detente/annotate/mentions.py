@@ -42,8 +42,8 @@ _INDEFINITE = lexicon.words("indefinite_determiners")
 _COMPLEMENT = {"to", "of", "for", "at", "in"}
 _POSSESSIVE = {"'s", "’s"}
 _POSSESSIVE_PRONOUNS = {"his": "m", "her": "f", "its": "n"}
-_NAME_ONLY_MODIFIERS = lexicon.words("name_only_modifiers")
-_PARTICLES = lexicon.words("name_particles")   # "al", "bin", "van": lower-case words inside a name   # "the former FBI director Robert Mueller": only with a name
+_NAME_ONLY_MODIFIERS = lexicon.words("name_only_modifiers")   # "the former FBI director Robert Mueller": only with a name
+_PARTICLES = lexicon.words("name_particles")   # "al", "bin", "van": lower-case words inside a name
 _HEAD_NOUNS = lexicon.words("government_nouns")
 # words that open a new clause: a crowd's place must be named inside its own clause
 _CLAUSE_WORDS = {"as", "while", "after", "before", "when", "but", "because", "although", "though", "whereas", "since"}  # "the Biden administration" is the state
@@ -1064,21 +1064,26 @@ class MentionFinder:
         actor = replace(actor, sector=actor.sector or "CVL")   # a population, as "ethnic Albanians" are
         return first, place.end_char, actor, getattr(res, "basis", "") or "description"
 
-    def _state_own_name(self, surface: str, actor: Actor) -> bool:
-        """The surface is the state's name or alias, not its demonym: NER may tag "Uzbekistan" as a nationality."""
+    def _state_forms(self, actor: Actor) -> Optional[tuple[set, set]]:
+        """The state's own name and aliases, and its demonyms and capitals, as name keys (None: not in the table)."""
         kb = getattr(self.resolver, "kb", None)
         st = kb.states.get(actor.actor_id) if kb is not None and actor.kind == "state" else None
-        return st is not None and name_key(surface) in {name_key(w) for w in [st.name, *st.aliases]} \
-            and name_key(surface) not in {name_key(w) for w in st.demonyms}
+        if st is None:
+            return None
+        return {name_key(w) for w in [st.name, *st.aliases]}, {name_key(w) for w in [*st.demonyms, *st.capitals]}
+
+    def _state_own_name(self, surface: str, actor: Actor) -> bool:
+        """The surface is the state's name or alias, not its demonym: NER may tag "Uzbekistan" as a nationality."""
+        forms = self._state_forms(actor)
+        return forms is not None and name_key(surface) in forms[0] and name_key(surface) not in forms[1]
 
     def _own_state_name(self, surface: str, actor: Actor) -> bool:
         """The surface is the state's own name, alias, demonym (or its plural) or capital in the project's table."""
-        kb = getattr(self.resolver, "kb", None)
-        st = kb.states.get(actor.actor_id) if kb is not None else None
-        if st is None:
+        forms = self._state_forms(actor)
+        if forms is None:
             return True
         keys = {name_key(surface), name_key(surface[:-1]) if surface.endswith("s") else ""}   # "Cambodians"
-        return any(name_key(w) in keys for w in [st.name, *st.aliases, *st.demonyms, *st.capitals])
+        return bool(keys & (forms[0] | forms[1]))
 
     def _variant_spellings(self, sdoc, index, resolve, candidates):
         """A state's name spelt as the Phoenix dictionaries list its variants ("Ethopia") where NER saw no entity.

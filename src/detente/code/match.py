@@ -69,9 +69,9 @@ def misparsed_verb(tok) -> bool:
     """"Doctors from two aid groups donated ...", "A Syrian newspaper called on Arabs ...": in a sentence the parser
     rooted on a noun, a participle hung on a noun is the sentence's own verb, its subject that root (a participle with
     a by-agent is a real passive one)."""
-    root = tok.sent.root
-    return tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBD") and root.pos_ in ("NOUN", "PROPN") \
-        and not any(ch.dep_ == "agent" for ch in tok.children)
+    # the cheap tests first: this is asked of every subject lookup, and `tok.sent` walks the parse
+    return tok.dep_ == "acl" and tok.tag_ in ("VBN", "VBD") and not any(ch.dep_ == "agent" for ch in tok.children) \
+        and tok.sent.root.pos_ in ("NOUN", "PROPN")
 
 
 def is_media(actor) -> bool:
@@ -462,13 +462,14 @@ class Matcher:
                     for p in parties.phrase(ch, exclude)]
             if objs:
                 c.targets, c.target_role = objs, "host"
-        # a pronoun source must not be a target of its side named before it ("Ukraine, on whose border it deployed")
-        if c.sources and all(p.basis == "pronoun" for p in c.sources) and c.targets \
-                and any(0 <= t.i < min(p.i for p in c.sources) for t in c.targets):
+        # a pronoun source must not be the target it sits next to ("Ukraine, on whose border it deployed")
+        if c.sources and all(p.basis == "pronoun" for p in c.sources) and c.targets:
             tsides = frozenset(side(p.actor) for p in c.targets)
             if any(side(p.actor) in tsides for p in c.sources):
+                # (when no other side is there to stand for, the pronoun keeps its own: "their hunger strike to
+                # demand the resignation of the Algerian president")
                 c.sources = [q for p in c.sources
-                             for q in [parties.at(c.trigger.doc[p.i], tsides)] if q is not None]
+                             for q in [parties.at(c.trigger.doc[p.i], tsides)] if q is not None] or c.sources
 
     def role(self, c: Candidate, role: str, parties: Parties, exclude: frozenset = frozenset(), tok=None) -> list[Party]:
         tok = tok if tok is not None else c.trigger
